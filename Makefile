@@ -1,0 +1,43 @@
+# Makefile: the two commands of the README, and a few more. The build is
+# CMake's; this file only names the steps. Settings live in Makefile.inc.
+include Makefile.inc
+
+MAKEFLAGS += --no-print-directory
+
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	-DCMAKE_INSTALL_PREFIX=$(PREFIX)
+TEST_DIR = $(BUILD_DIR)-test
+JOBS = $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build run test install format-check clean
+
+all: build
+
+deps:
+	@deploy/install-deps run
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The main job: a local cluster replays real CubeSat telemetry from four
+# ground stations into SQLite, prints a summary and stops.
+run: build
+	@SYMPHONY_BIN_DIR=$(CURDIR)/$(BUILD_DIR) deploy/demo-run
+
+# Warnings are errors here, so what passes here passes in CI.
+test:
+	@deploy/install-deps test
+	@cmake -S . -B $(TEST_DIR) $(CMAKE_FLAGS) -DSYM_WERROR=ON >/dev/null
+	@cmake --build $(TEST_DIR) -j $(JOBS)
+	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+
+install: build
+	@cmake --install $(BUILD_DIR)
+
+format-check:
+	@clang-format --dry-run -Werror common/*.[ch] nodes/*/*.[ch] \
+		tests/*/*.c
+
+clean:
+	@rm -rf $(BUILD_DIR) $(TEST_DIR) run

@@ -1,0 +1,21 @@
+# SymDeps.cmake: every external library, found once through pkg-config.
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+pkg_check_modules(CZMQ REQUIRED IMPORTED_TARGET libczmq)
+pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+
+# msgpack-c 6 renamed its module from msgpack to msgpack-c.
+pkg_check_modules(MSGPACK IMPORTED_TARGET msgpack-c)
+if(NOT MSGPACK_FOUND)
+    pkg_check_modules(MSGPACK REQUIRED IMPORTED_TARGET msgpack)
+endif()
+
+# libcsv ships no pkg-config file.
+find_path(CSV_INCLUDE_DIR csv.h REQUIRED)
+find_library(CSV_LIBRARY csv REQUIRED)
+add_library(sym_csv INTERFACE)
+target_include_directories(sym_csv INTERFACE ${CSV_INCLUDE_DIR})
+target_link_libraries(sym_csv INTERFACE ${CSV_LIBRARY})
