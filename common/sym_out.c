@@ -1,0 +1,286 @@
+/* sym_out.c: an output socket that batches records and applies an
+ * overflow policy.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#include "sym_out.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym_err.h"
+#include "sym_sig.h"
+#include "sym_wire.h"
+
+/* A batch that could not be sent yet (drop-oldest). */
+typedef struct {
+    char *topic;
+    char *payload;
+    size_t payload_len;
+    size_t records;
+} s_queued_t;
+
+struct sym_out_t {
+    zsock_t *sock;         /* the PUB or PUSH socket */
+    void *handle;          /* its libzmq handle, for the hot path */
+    sym_full_t on_full;    /* overflow policy */
+    size_t batch_bytes;    /* flush threshold */
+    sym_stats_t *stats;    /* the node's counters */
+    char topic[256];       /* topic of the pending batch */
+    msgpack_sbuffer batch; /* encoded records of the pending batch */
+    size_t batch_records;  /* records in the pending batch */
+    s_queued_t *queue;     /* drop-oldest ring */
+    size_t queue_cap;      /* slots in the ring */
+    size_t queue_head;     /* oldest slot */
+    size_t queue_len;      /* slots in use */
+};
+
+int
+sym_full_parse(const char *text, sym_full_t *out)
+{
+    static const char *const names[] = {"block", "drop-newest", "drop-oldest"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = (sym_full_t) i;
+            return SYM_OK;
+        }
+    }
+    return SYM_EINVAL;
+}
+
+const char *
+sym_full_name(sym_full_t policy)
+{
+    switch (policy) {
+    case SYM_FULL_BLOCK:
+        return "block";
+    case SYM_FULL_DROP_NEWEST:
+        return "drop-newest";
+    case SYM_FULL_DROP_OLDEST:
+        return "drop-oldest";
+    }
+    return "unknown";
+}
+
+sym_out_t *
+sym_out_new(const sym_out_opts_t *opts, const sym_sock_policy_t *policy,
+            sym_stats_t *stats, int *rc, char *err, size_t err_size)
+{
+    sym_out_t *self = calloc(1, sizeof *self);
+    if (self == NULL) {
+        *rc = SYM_ENOMEM;
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    msgpack_sbuffer_init(&self->batch);
+    self->on_full = opts->on_full;
+    self->batch_bytes = opts->batch_bytes ? opts->batch_bytes : 32768;
+    self->stats = stats;
+    if (opts->on_full == SYM_FULL_DROP_OLDEST) {
+        self->queue_cap = opts->queue_batches ? opts->queue_batches : 16;
+        self->queue = calloc(self->queue_cap, sizeof *self->queue);
+        if (self->queue == NULL) {
+            *rc = SYM_ENOMEM;
+            snprintf(err, err_size, "out of memory");
+            goto fail;
+        }
+    }
+    self->sock =
+        sym_sock_open(opts->type, opts->endpoints, policy, rc, err, err_size);
+    if (self->sock == NULL) {
+        goto fail;
+    }
+    self->handle = zsock_resolve(self->sock);
+    *rc = SYM_OK;
+    return self;
+
+fail:
+    sym_out_destroy(&self);
+    return NULL;
+}
+
+static void
+s_queued_free(s_queued_t *item)
+{
+    free(item->topic);
+    free(item->payload);
+    *item = (s_queued_t){NULL, NULL, 0, 0};
+}
+
+static void
+s_count_drop(sym_out_t *self, size_t records)
+{
+    self->stats->values[SYM_CTR_DROP_FULL] += records;
+}
+
+void
+sym_out_destroy(sym_out_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL) {
+        return;
+    }
+    sym_out_t *self = *self_p;
+    if (self->sock) {
+        /* A blocking send waits no longer than the linger here, so a node
+         * whose peer is gone still stops; what is left counts as dropped. */
+        int linger_ms = zsock_linger(self->sock);
+        if (linger_ms >= 0) {
+            zsock_set_sndtimeo(self->sock, linger_ms);
+        }
+        sym_out_flush(self);
+    }
+    for (size_t i = 0; i < self->queue_cap; i++) {
+        s_count_drop(self, self->queue[i].records);
+        s_queued_free(&self->queue[i]);
+    }
+    free(self->queue);
+    msgpack_sbuffer_destroy(&self->batch);
+    zsock_destroy(&self->sock);
+    free(self);
+    *self_p = NULL;
+}
+
+/* Send one two-frame message. Returns SYM_OK, SYM_EAGAIN when it would
+ * block under a drop policy, or SYM_ECLOSED when a stop interrupted a
+ * blocking send. */
+static int
+s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
+       size_t records)
+{
+    int flags = self->on_full == SYM_FULL_BLOCK ? 0 : ZMQ_DONTWAIT;
+    while (true) {
+        if (zmq_send(self->handle, topic, strlen(topic), flags | ZMQ_SNDMORE) >=
+            0) {
+            break;
+        }
+        int error = zmq_errno();
+        if (error == EAGAIN) {
+            return SYM_EAGAIN;
+        }
+        if (error != EINTR || sym_sig_stopping()) {
+            return SYM_ECLOSED;
+        }
+    }
+    /* The second frame of a message whose first frame went out does not
+     * block: libzmq queues multipart messages whole. */
+    while (zmq_send(self->handle, payload, len, 0) < 0) {
+        if (zmq_errno() != EINTR) {
+            return SYM_ECLOSED;
+        }
+    }
+    self->stats->values[SYM_CTR_SENT] += records;
+    self->stats->values[SYM_CTR_MESSAGES_OUT]++;
+    return SYM_OK;
+}
+
+/* drop-oldest: move the pending batch into the ring, dropping the oldest
+ * queued batch when the ring is full, then send what the socket takes. */
+static int
+s_flush_queued(sym_out_t *self)
+{
+    if (self->batch_records > 0) {
+        if (self->queue_len == self->queue_cap) {
+            s_queued_t *oldest = &self->queue[self->queue_head];
+            s_count_drop(self, oldest->records);
+            s_queued_free(oldest);
+            self->queue_head = (self->queue_head + 1) % self->queue_cap;
+            self->queue_len--;
+        }
+        size_t tail = (self->queue_head + self->queue_len) % self->queue_cap;
+        s_queued_t *slot = &self->queue[tail];
+        slot->topic = strdup(self->topic);
+        slot->payload = malloc(self->batch.size);
+        if (slot->topic == NULL || slot->payload == NULL) {
+            s_queued_free(slot);
+            return SYM_ENOMEM;
+        }
+        memcpy(slot->payload, self->batch.data, self->batch.size);
+        slot->payload_len = self->batch.size;
+        slot->records = self->batch_records;
+        self->queue_len++;
+    }
+    while (self->queue_len > 0) {
+        s_queued_t *head = &self->queue[self->queue_head];
+        int rc = s_send(self, head->topic, head->payload, head->payload_len,
+                        head->records);
+        if (rc == SYM_EAGAIN) {
+            return SYM_OK;
+        }
+        if (rc != SYM_OK) {
+            return rc;
+        }
+        s_queued_free(head);
+        self->queue_head = (self->queue_head + 1) % self->queue_cap;
+        self->queue_len--;
+    }
+    return SYM_OK;
+}
+
+int
+sym_out_flush(sym_out_t *self)
+{
+    assert(self);
+    int rc = SYM_OK;
+    if (self->on_full == SYM_FULL_DROP_OLDEST) {
+        rc = s_flush_queued(self);
+    } else if (self->batch_records > 0) {
+        rc = s_send(self, self->topic, self->batch.data, self->batch.size,
+                    self->batch_records);
+        if (rc == SYM_EAGAIN) {
+            s_count_drop(self, self->batch_records);
+            rc = SYM_OK;
+        } else if (rc == SYM_ECLOSED) {
+            /* A stop interrupted a blocked send: the batch never left. */
+            s_count_drop(self, self->batch_records);
+        }
+    }
+    msgpack_sbuffer_clear(&self->batch);
+    self->batch_records = 0;
+    return rc;
+}
+
+int
+sym_out_write(sym_out_t *self, const char *topic, const sym_rec_t *rec)
+{
+    assert(self);
+    assert(topic);
+    assert(rec);
+
+    int rc = SYM_OK;
+    if (self->batch_records > 0 && strcmp(self->topic, topic) != 0) {
+        rc = sym_out_flush(self);
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    if (self->batch_records == 0) {
+        snprintf(self->topic, sizeof self->topic, "%s", topic);
+    }
+    rc = sym_wire_encode(rec, &self->batch);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    self->batch_records++;
+    if (self->batch.size >= self->batch_bytes) {
+        rc = sym_out_flush(self);
+    }
+    return rc;
+}
+
+size_t
+sym_out_pending(const sym_out_t *self)
+{
+    size_t pending = self->batch_records;
+    for (size_t i = 0; i < self->queue_len; i++) {
+        size_t slot = (self->queue_head + i) % self->queue_cap;
+        pending += self->queue[slot].records;
+    }
+    return pending;
+}
+
+zsock_t *
+sym_out_sock(sym_out_t *self)
+{
+    return self->sock;
+}

@@ -1,0 +1,63 @@
+/* sym_out.h: an output socket that batches records and applies an
+ * overflow policy.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#ifndef SYM_OUT_H
+#define SYM_OUT_H
+
+#include <stddef.h>
+
+#include "sym_rec.h"
+#include "sym_sock.h"
+#include "sym_stats.h"
+
+/* What a send does when every peer is at its high-water mark, or when no
+ * peer is there. */
+typedef enum {
+    SYM_FULL_BLOCK = 0,       /* wait: backpressure upstream, no loss */
+    SYM_FULL_DROP_NEWEST = 1, /* never wait: count the batch as dropped */
+    SYM_FULL_DROP_OLDEST = 2, /* never wait: keep the freshest batches in a
+                                 small queue and drop the oldest */
+} sym_full_t;
+
+/* Parse block|drop-newest|drop-oldest. Returns SYM_OK or SYM_EINVAL. */
+int sym_full_parse(const char *text, sym_full_t *out);
+const char *sym_full_name(sym_full_t policy);
+
+typedef struct sym_out_t sym_out_t;
+
+/* Options of one output. */
+typedef struct {
+    int type;              /* ZMQ_PUB or ZMQ_PUSH */
+    const char *endpoints; /* czmq notation, see sym_sock.h */
+    sym_full_t on_full;    /* overflow policy */
+    size_t batch_bytes;    /* flush a batch once it reaches this size */
+    size_t queue_batches;  /* drop-oldest: batches kept while blocked */
+} sym_out_opts_t;
+
+/* Open an output. Counters are added to stats (which must outlive the
+ * output). NULL with *rc and err set on failure, as sym_sock_open. */
+sym_out_t *sym_out_new(const sym_out_opts_t *opts,
+                       const sym_sock_policy_t *policy, sym_stats_t *stats,
+                       int *rc, char *err, size_t err_size);
+
+/* Flush what is pending (bounded by the socket's linger) and close.
+ * Safe on NULL; nulls the caller's pointer. */
+void sym_out_destroy(sym_out_t **self_p);
+
+/* Add rec to the pending batch for topic. A batch is sent when the topic
+ * changes, when it reaches batch_bytes, or on sym_out_flush. Returns
+ * SYM_OK (also when the policy dropped records: they are counted),
+ * SYM_ECLOSED when a stop was asked for while blocked, or SYM_ENOMEM. */
+int sym_out_write(sym_out_t *self, const char *topic, const sym_rec_t *rec);
+
+/* Send the pending batch now. Same returns as sym_out_write. */
+int sym_out_flush(sym_out_t *self);
+
+/* Records waiting in the pending batch and the drop-oldest queue. */
+size_t sym_out_pending(const sym_out_t *self);
+
+/* The socket, for options and monitoring. */
+zsock_t *sym_out_sock(sym_out_t *self);
+
+#endif
