@@ -1,0 +1,393 @@
+/* ingest_run.c: the ingest run loop: read, filter, name, pace, send, and
+ * end every stream with an end-of-stream record.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#include "ingest.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest_node.h"
+#include "sym_err.h"
+#include "sym_sig.h"
+#include "sym_time.h"
+#include "sym_wire.h"
+
+#define S_FLUSH_NS (50 * SYM_NS_PER_MS) /* flush at least this often */
+#define S_SLICE_NS (50 * SYM_NS_PER_MS) /* longest sleep between checks */
+#define S_STOP_SEND_MS 500              /* last flush after a stop */
+/* A record due this soon is sent now: at high rates this turns one sleep
+ * and one message per record into one per millisecond, and deadlines
+ * stay absolute, so the rate over time is unchanged. */
+#define S_EARLY_NS SYM_NS_PER_MS
+
+int
+ingest_flush(ingest_t *self)
+{
+    int rc = SYM_OK;
+    for (size_t i = 0; i < self->out_count; i++) {
+        int out_rc = sym_out_flush(self->outs[i]);
+        if (rc == SYM_OK) {
+            rc = out_rc;
+        }
+    }
+    self->last_flush_ns = sym_time_mono_ns();
+    return rc;
+}
+
+/* Count bad input and say so, at most once per interval. */
+static void
+s_bad_input(ingest_t *self, uint64_t line, const char *reason,
+            const char *field)
+{
+    self->stats.values[SYM_CTR_DROP_BAD_INPUT]++;
+    uint64_t repeats = 0;
+    if (sym_log_limit_pass(&self->bad_limit, &repeats)) {
+        sym_log_warn("ingest",
+                     "bad input file=%s line=%" PRIu64 " reason=%s%s%s "
+                     "repeats=%" PRIu64,
+                     self->input, line, reason, field ? " field=" : "",
+                     field ? field : "", repeats);
+    }
+}
+
+/* Expand the topic for the record on stream into self->topic_buf, or
+ * reuse the stream's when the topic depends on the stream alone. Returns
+ * the topic, or NULL with *reason set. */
+static const char *
+s_topic(ingest_t *self, ingest_stream_t *stream, const char **reason,
+        const char **field)
+{
+    if (self->is_topic_per_stream && stream->topic_len > 0) {
+        return stream->topic;
+    }
+    size_t len = 0;
+    int rc = ingest_template_expand(self->topic_tpl, self->rec, stream->name,
+                                    self->topic_buf, sizeof self->topic_buf,
+                                    &len, field);
+    if (rc != SYM_OK) {
+        *reason = rc == SYM_ENOTFOUND ? "missing-field" : "topic-too-long";
+        return NULL;
+    }
+    if (sym_wire_check_topic(self->topic_buf, len) != SYM_OK) {
+        *reason = "bad-topic";
+        return NULL;
+    }
+    if (self->is_topic_per_stream) {
+        memcpy(stream->topic, self->topic_buf, len + 1);
+        stream->topic_len = len;
+        return stream->topic;
+    }
+    return self->topic_buf;
+}
+
+/* The record's stream, created on first sight. Returns NULL with *reason
+ * set for bad input, or with *rc set to a failure. */
+static ingest_stream_t *
+s_stream(ingest_t *self, const char **reason, const char **field, int *rc)
+{
+    size_t len = 0;
+    *rc = ingest_template_expand(self->stream_tpl, self->rec, NULL,
+                                 self->stream_buf, sizeof self->stream_buf,
+                                 &len, field);
+    if (*rc != SYM_OK || len == 0) {
+        *reason = *rc == SYM_ENOTFOUND ? "missing-field"
+                  : len == 0           ? "empty-stream"
+                                       : "stream-too-long";
+        *rc = SYM_OK;
+        return NULL;
+    }
+    ingest_stream_t *stream =
+        ingest_streams_get(self->streams, self->stream_buf, len, rc);
+    if (stream == NULL && *rc == SYM_ETOOBIG) {
+        *reason = "too-many-streams";
+        *rc = SYM_OK;
+    }
+    return stream;
+}
+
+/* Event time from the --time-field value: text is ISO-8601 or epoch
+ * seconds, a number is epoch seconds. */
+static bool
+s_parse_event_time(const sym_val_t *val, int64_t *ns)
+{
+    const double limit_s = 9.0e9; /* keeps ns inside int64 */
+    switch (val->type) {
+    case SYM_VAL_STR:
+        return sym_time_parse(val->as.s.ptr, val->as.s.len, ns) == SYM_OK;
+    case SYM_VAL_INT:
+        if (val->as.i > (int64_t) limit_s || val->as.i < -(int64_t) limit_s) {
+            return false;
+        }
+        *ns = val->as.i * SYM_NS_PER_SEC;
+        return true;
+    case SYM_VAL_FLOAT:
+        if (!(val->as.f < limit_s && val->as.f > -limit_s)) {
+            return false;
+        }
+        *ns = (int64_t) (val->as.f * 1e9);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The record's event time, when it has one. */
+static bool
+s_event_time(ingest_t *self, const ingest_where_t *where, int64_t *ns)
+{
+    if (where->has_event_time) {
+        *ns = self->rec->event_ns;
+        return true;
+    }
+    const char *name = self->cfg->time_field;
+    if (name == NULL) {
+        return false;
+    }
+    const sym_val_t *val = sym_rec_get_const(self->rec, name, strlen(name));
+    if (val && s_parse_event_time(val, ns)) {
+        return true;
+    }
+    if (!self->has_warned_time) {
+        self->has_warned_time = true;
+        sym_log_warn("ingest",
+                     "no usable event time, using read time file=%s "
+                     "line=%" PRIu64 " field=%s (said once)",
+                     self->input, where->line, name);
+    }
+    return false;
+}
+
+/* Wait until the record is due, flushing first and checking for a stop
+ * every slice. Returns SYM_OK with *now_ns updated, or SYM_ECLOSED. */
+static int
+s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
+{
+    ingest_pace_note_t note = INGEST_PACE_ON_TIME;
+    int64_t deadline_ns =
+        ingest_pace_deadline(&self->pace, event_ns, *now_ns, &note);
+    if (note == INGEST_PACE_CAPPED && !self->has_logged_cap) {
+        self->has_logged_cap = true;
+        sym_log_info("ingest",
+                     "event time gap longer than the wait cap, waiting "
+                     "max_wait_ms=%" PRId64 " instead (said once)",
+                     self->cfg->max_wait_ms);
+    }
+    if (deadline_ns - *now_ns <= S_EARLY_NS) {
+        return SYM_OK;
+    }
+    int rc = ingest_flush(self);
+    while (rc == SYM_OK && *now_ns < deadline_ns) {
+        if (sym_sig_stopping()) {
+            return SYM_ECLOSED;
+        }
+        int64_t slice_ns = deadline_ns - *now_ns;
+        sym_time_sleep_until(*now_ns +
+                             (slice_ns < S_SLICE_NS ? slice_ns : S_SLICE_NS));
+        *now_ns = sym_time_mono_ns();
+    }
+    return rc;
+}
+
+/* Stamp the envelope and hand the record to every output. */
+static int
+s_send(ingest_t *self, ingest_stream_t *stream, const char *topic,
+       int64_t event_ns, int64_t ingest_ns, uint64_t line)
+{
+    sym_rec_t *rec = self->rec;
+    if (sym_rec_set_stream(rec, stream->name, stream->name_len) != SYM_OK) {
+        s_bad_input(self, line, "too-big", NULL);
+        return SYM_OK;
+    }
+    rec->kind = SYM_KIND_DATA;
+    rec->epoch = self->epoch;
+    rec->seq = ++stream->seq;
+    rec->event_ns = event_ns;
+    stream->last_event_ns = event_ns;
+    rec->ingest_ns = ingest_ns;
+    if (topic != stream->topic) {
+        size_t len = strlen(topic);
+        memcpy(stream->topic, topic, len + 1);
+        stream->topic_len = len;
+    }
+    for (size_t i = 0; i < self->out_count; i++) {
+        int rc = sym_out_write(self->outs[i], topic, rec);
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    self->accepted++;
+    return SYM_OK;
+}
+
+/* One record from the source: filter, name, pace and send it. */
+static int
+s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
+{
+    if (!ingest_match_test(self->match, self->rec)) {
+        self->skipped++;
+        return SYM_OK;
+    }
+    const char *reason = NULL;
+    const char *field = NULL;
+    int rc = SYM_OK;
+    ingest_stream_t *stream = s_stream(self, &reason, &field, &rc);
+    const char *topic = stream ? s_topic(self, stream, &reason, &field) : NULL;
+    if (topic == NULL) {
+        if (rc == SYM_OK) {
+            s_bad_input(self, where->line, reason, field);
+        }
+        return rc;
+    }
+    int64_t event_ns = 0;
+    bool has_event_time = s_event_time(self, where, &event_ns);
+    if (has_event_time) {
+        rc = s_pace(self, event_ns, &now_ns);
+    }
+    int64_t ingest_ns = now_ns + self->wall_minus_mono_ns;
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    return s_send(self, stream, topic, has_event_time ? event_ns : ingest_ns,
+                  ingest_ns, where->line);
+}
+
+/* Ask the source for one record and deal with what comes back. Sets
+ * *is_end at the end of the input. */
+static int
+s_step(ingest_t *self, bool *is_end)
+{
+    ingest_where_t where = {0};
+    int rc = self->ops->next(self->source, self->rec, &where);
+    int64_t now_ns = sym_time_mono_ns();
+    if (rc == SYM_OK || rc == SYM_EDECODE) {
+        self->stats.values[SYM_CTR_READ]++;
+    }
+    if (rc == SYM_OK) {
+        rc = s_handle(self, &where, now_ns);
+    } else if (rc == SYM_EDECODE) {
+        s_bad_input(self, where.line, where.reason, NULL);
+        rc = SYM_OK;
+    } else if (rc == SYM_EAGAIN) {
+        return ingest_flush(self); /* input is slow: send what we have */
+    } else if (rc == SYM_ECLOSED) {
+        *is_end = true;
+        return SYM_OK;
+    } else {
+        sym_log_error("ingest",
+                      "read failed file=%s line=%" PRIu64
+                      " err=\"%s\" reason=%s",
+                      self->input, where.line, sym_strerror(rc),
+                      where.reason ? where.reason : "-");
+        return rc;
+    }
+    if (rc == SYM_OK && now_ns - self->last_flush_ns >= S_FLUSH_NS) {
+        rc = ingest_flush(self);
+    }
+    return rc;
+}
+
+/* One end-of-stream record per stream: its last seq, on its last
+ * topic. */
+static int
+s_send_eos(ingest_t *self)
+{
+    sym_rec_t *rec = self->rec;
+    int64_t now_ns = sym_time_mono_ns() + self->wall_minus_mono_ns;
+    for (size_t i = 0; i < ingest_streams_size(self->streams); i++) {
+        ingest_stream_t *stream = ingest_streams_at(self->streams, i);
+        if (stream->seq == 0) {
+            continue; /* named, but nothing was sent on it */
+        }
+        sym_rec_reset(rec);
+        /* Cannot fail: a name is shorter than the empty arena. */
+        sym_rec_set_stream(rec, stream->name, stream->name_len);
+        rec->kind = SYM_KIND_EOS;
+        rec->epoch = self->epoch;
+        rec->seq = stream->seq;
+        rec->event_ns = stream->last_event_ns;
+        rec->ingest_ns = now_ns;
+        for (size_t j = 0; j < self->out_count; j++) {
+            int rc = sym_out_write(self->outs[j], stream->topic, rec);
+            if (rc != SYM_OK) {
+                return rc;
+            }
+        }
+        self->eos_sent++;
+    }
+    return ingest_flush(self);
+}
+
+static void
+s_log_start(const ingest_t *self)
+{
+    const ingest_cfg_t *cfg = self->cfg;
+    bool is_sim = self->ops == &ingest_sim_ops;
+    sym_log_info("node",
+                 "started version=%s source=%s format=%s stream=%s "
+                 "topic=%s pub=%s push=%s on_full=%s speed=%s matches=%zu "
+                 "epoch=%" PRIu64,
+                 SYM_VERSION, cfg->source, self->ops->name, self->stream_text,
+                 cfg->topic, cfg->pub ? cfg->pub : "-",
+                 cfg->push ? cfg->push : "-", cfg->on_full,
+                 is_sim ? (self->speed > 0.0 ? "sim-rate" : "max") : cfg->speed,
+                 ingest_match_size(self->match), self->epoch);
+}
+
+static void
+s_log_stop(const ingest_t *self, const char *why)
+{
+    const uint64_t *ctr = self->stats.values;
+    sym_log_info("node",
+                 "stopped why=%s read=%" PRIu64 " accepted=%" PRIu64
+                 " sent=%" PRIu64 " skipped=%" PRIu64 " bad=%" PRIu64
+                 " drop_full=%" PRIu64 " dropped=%" PRIu64 " streams=%zu"
+                 " eos=%" PRIu64 " messages=%" PRIu64,
+                 why, ctr[SYM_CTR_READ], self->accepted, ctr[SYM_CTR_SENT],
+                 self->skipped, ctr[SYM_CTR_DROP_BAD_INPUT],
+                 ctr[SYM_CTR_DROP_FULL], sym_stats_dropped(&self->stats),
+                 ingest_streams_used(self->streams), self->eos_sent,
+                 ctr[SYM_CTR_MESSAGES_OUT]);
+}
+
+/* After a stop, a blocked peer must not hold the process: the last
+ * flush may wait a little, then what is left counts as dropped. */
+static void
+s_bound_last_send(ingest_t *self)
+{
+    for (size_t i = 0; i < self->out_count; i++) {
+        zsock_set_sndtimeo(sym_out_sock(self->outs[i]), S_STOP_SEND_MS);
+    }
+}
+
+int
+ingest_run(ingest_t *self)
+{
+    s_log_start(self);
+    bool is_end = false;
+    int rc = SYM_OK;
+    while (rc == SYM_OK && !is_end && !sym_sig_stopping()) {
+        rc = s_step(self, &is_end);
+    }
+    const char *why = "error";
+    if (rc == SYM_OK && is_end && !sym_sig_stopping()) {
+        if (ingest_streams_used(self->streams) == 0) {
+            sym_log_info("ingest", "end of input, nothing to send file=%s",
+                         self->input);
+        }
+        rc = s_send_eos(self);
+        why = "end";
+    }
+    if (sym_sig_stopping() && (rc == SYM_OK || rc == SYM_ECLOSED)) {
+        s_bound_last_send(self);
+        ingest_flush(self);
+        rc = SYM_OK;
+        why = "signal";
+    } else if (rc == SYM_ECLOSED) {
+        sym_log_error("ingest", "output closed under the node");
+        rc = SYM_EIO;
+    }
+    s_log_stop(self, why);
+    return rc;
+}
