@@ -1,0 +1,478 @@
+/* sink.c: the sink, which stores records and accounts for every stream.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#include "sink.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <czmq.h>
+
+#include "sink_ledger.h"
+#include "sink_output.h"
+#include "sym_err.h"
+#include "sym_in.h"
+#include "sym_log.h"
+#include "sym_loop.h"
+#include "sym_time.h"
+#include "sym_wire.h"
+
+/* At most one line per this many ms for each repeating event. */
+#define S_WARN_INTERVAL_MS 5000
+#define S_DEBUG_INTERVAL_MS 5000
+
+struct sink_t {
+    const sink_cfg_t *cfg;        /* settings, owned by the caller */
+    sym_stats_t stats;            /* counters */
+    sym_in_t *in;                 /* SUB and PULL inputs */
+    sym_wire_decoder_t *decoder;  /* reused for every record */
+    sym_rec_t *rec;               /* the record being handled */
+    sink_output_t *out;           /* where records go */
+    sink_ledger_t *ledger;        /* accounts of every stream */
+    uint64_t pending;             /* records in the open batch */
+    uint64_t pending_alarms;      /* of which alarms */
+    int64_t batch_started_ms;     /* first change of the batch, or -1 */
+    int64_t last_input_ms;        /* monotonic time of the last message */
+    uint64_t commits;             /* batches committed */
+    volatile bool stop;           /* set by sink_stop */
+    sym_log_limit_t decode_limit; /* malformed payloads */
+    sym_log_limit_t frames_limit; /* malformed messages */
+    sym_log_limit_t write_limit;  /* failed batches */
+    sym_log_limit_t commit_limit; /* debug lines of commits */
+};
+
+/* The first numeric setting out of range, or NULL; *expected says why. */
+static const char *
+s_bad_number(const sink_cfg_t *cfg, const char **expected)
+{
+    *expected = "0 or more";
+    if (cfg->rcvhwm < 0 || cfg->rcvhwm > INT_MAX) {
+        return "rcvhwm";
+    }
+    if (cfg->exit_on_eos < 0) {
+        return "exit-on-eos";
+    }
+    if (cfg->eos_grace_ms < 0) {
+        return "eos-grace-ms";
+    }
+    *expected = "1 or more";
+    if (cfg->batch < 1) {
+        return "batch";
+    }
+    if (cfg->flush_ms < 1) {
+        return "flush-ms";
+    }
+    return NULL;
+}
+
+static int
+s_check_cfg(const sink_cfg_t *cfg, char *err, size_t err_size)
+{
+    if (cfg->sub.count == 0 && cfg->pull.count == 0) {
+        snprintf(err, err_size, "no input: give --sub or --pull");
+        return SYM_EINVAL;
+    }
+    if (cfg->topic.count > 0 && cfg->sub.count == 0) {
+        snprintf(err, err_size,
+                 "option '--topic' applies to --sub inputs, "
+                 "and none is given");
+        return SYM_EINVAL;
+    }
+    const char *expected = NULL;
+    const char *option = s_bad_number(cfg, &expected);
+    if (option) {
+        snprintf(err, err_size, "option '--%s': expected %s", option, expected);
+        return SYM_EINVAL;
+    }
+    char reason[256];
+    if (sink_output_check(cfg->output, reason, sizeof reason) != SYM_OK) {
+        snprintf(err, err_size, "option '--output': %s", reason);
+        return SYM_EINVAL;
+    }
+    return SYM_OK;
+}
+
+static int
+s_open_inputs(sink_t *self, char *err, size_t err_size)
+{
+    sym_sock_policy_t policy;
+    sym_sock_policy_default(&policy);
+    policy.rcvhwm = (int) self->cfg->rcvhwm;
+    const sym_strlist_t *lists[] = {&self->cfg->sub, &self->cfg->pull};
+    const int types[] = {ZMQ_SUB, ZMQ_PULL};
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < lists[k]->count; i++) {
+            int rc = sym_in_add(self->in, types[k], lists[k]->items[i],
+                                &self->cfg->topic, &policy, err, err_size);
+            if (rc != SYM_OK) {
+                return rc;
+            }
+        }
+    }
+    return SYM_OK;
+}
+
+sink_t *
+sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
+{
+    assert(cfg);
+    assert(rc);
+
+    *rc = s_check_cfg(cfg, err, err_size);
+    if (*rc != SYM_OK) {
+        return NULL;
+    }
+    sink_t *self = calloc(1, sizeof *self);
+    if (self == NULL) {
+        goto no_memory;
+    }
+    self->cfg = cfg;
+    self->batch_started_ms = -1;
+    self->decode_limit.interval_ms = S_WARN_INTERVAL_MS;
+    self->frames_limit.interval_ms = S_WARN_INTERVAL_MS;
+    self->write_limit.interval_ms = S_WARN_INTERVAL_MS;
+    self->commit_limit.interval_ms = S_DEBUG_INTERVAL_MS;
+    self->in = sym_in_new(&self->stats);
+    self->decoder = sym_wire_decoder_new(NULL);
+    self->rec = sym_rec_new();
+    self->ledger = sink_ledger_new();
+    if (!self->in || !self->decoder || !self->rec || !self->ledger) {
+        goto no_memory;
+    }
+    /* The output first: a bad path should not leave ports bound. */
+    self->out = sink_output_open(cfg->output, rc, err, err_size);
+    if (self->out == NULL) {
+        goto fail;
+    }
+    *rc = s_open_inputs(self, err, err_size);
+    if (*rc != SYM_OK) {
+        goto fail;
+    }
+    return self;
+
+no_memory:
+    snprintf(err, err_size, "out of memory");
+    *rc = SYM_ENOMEM;
+fail:
+    sink_destroy(&self);
+    return NULL;
+}
+
+void
+sink_destroy(sink_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL) {
+        return;
+    }
+    sink_t *self = *self_p;
+    sym_in_destroy(&self->in);
+    sink_output_destroy(&self->out);
+    sink_ledger_destroy(&self->ledger);
+    sym_rec_destroy(&self->rec);
+    sym_wire_decoder_destroy(&self->decoder);
+    free(self);
+    *self_p = NULL;
+}
+
+/* The open batch could not be written: its records are dropped and
+ * counted; the next batch tries again. */
+static void
+s_batch_failed(sink_t *self)
+{
+    sink_output_abort(self->out);
+    sink_ledger_failed(self->ledger);
+    uint64_t dropped = self->pending;
+    self->stats.values[SYM_CTR_DROP_WRITE] += dropped;
+    self->pending = 0;
+    self->pending_alarms = 0;
+    self->batch_started_ms = -1;
+    uint64_t repeats = 0;
+    if (sym_log_limit_pass(&self->write_limit, &repeats)) {
+        sym_log_error("output",
+                      "write failed, batch dropped output=%s err=\"%s\" "
+                      "records=%" PRIu64 " drop_write=%" PRIu64
+                      " repeats=%" PRIu64,
+                      sink_output_uri(self->out), sink_output_error(self->out),
+                      dropped, self->stats.values[SYM_CTR_DROP_WRITE], repeats);
+    }
+}
+
+/* Write the accounts into the open batch and commit it. Returns SYM_OK,
+ * or SYM_EIO when the batch was dropped (counted and logged). */
+static int
+s_commit(sink_t *self)
+{
+    if (self->pending == 0 && !sink_ledger_has_changes(self->ledger)) {
+        return SYM_OK;
+    }
+    int rc = sink_ledger_export(self->ledger, self->out);
+    if (rc == SYM_OK) {
+        rc = sink_output_commit(self->out);
+    }
+    if (rc != SYM_OK) {
+        s_batch_failed(self);
+        return SYM_EIO;
+    }
+    sink_ledger_committed(self->ledger);
+    self->stats.values[SYM_CTR_STORED] += self->pending;
+    self->stats.values[SYM_CTR_ALARMS] += self->pending_alarms;
+    self->commits++;
+    uint64_t repeats = 0;
+    if (sym_log_enabled(SYM_LOG_DEBUG) &&
+        sym_log_limit_pass(&self->commit_limit, &repeats)) {
+        sym_log_debug("output",
+                      "committed records=%" PRIu64 " alarms=%" PRIu64
+                      " commits=%" PRIu64 " stored=%" PRIu64
+                      " repeats=%" PRIu64,
+                      self->pending, self->pending_alarms, self->commits,
+                      self->stats.values[SYM_CTR_STORED], repeats);
+    }
+    self->pending = 0;
+    self->pending_alarms = 0;
+    self->batch_started_ms = -1;
+    return SYM_OK;
+}
+
+static void
+s_store(sink_t *self, const char *topic, const sym_rec_t *rec)
+{
+    sink_ledger_add_pending(self->ledger);
+    self->pending++;
+    self->pending_alarms += rec->kind == SYM_KIND_ALARM;
+    if (sink_output_write(self->out, topic, rec) != SYM_OK) {
+        s_batch_failed(self);
+        return;
+    }
+    if (self->pending >= (uint64_t) self->cfg->batch) {
+        s_commit(self);
+    }
+}
+
+/* Account for one record and store it unless it is bookkeeping. */
+static int
+s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
+{
+    if (rec->kind == SYM_KIND_STATS) {
+        return SYM_OK; /* node counters are for taps, not for storage */
+    }
+    int rc = sink_ledger_record(self->ledger, rec);
+    if (rc == SYM_ENOMEM) {
+        sym_log_error("node", "out of memory accounting streams, stopping");
+        return rc;
+    }
+    if (self->batch_started_ms < 0) {
+        self->batch_started_ms = sym_time_mono_ms();
+    }
+    if (rc == SYM_EAGAIN) {
+        self->stats.values[SYM_CTR_DUPLICATES]++;
+        return SYM_OK;
+    }
+    if (rec->kind == SYM_KIND_EOS) {
+        self->stats.values[SYM_CTR_EOS]++;
+    } else if (rec->kind == SYM_KIND_REMOVED) {
+        self->stats.values[SYM_CTR_REMOVED]++;
+    } else {
+        s_store(self, topic, rec);
+    }
+    return SYM_OK;
+}
+
+static void
+s_decode_failed(sink_t *self, const sym_in_msg_t *msg, size_t records,
+                const char *why)
+{
+    self->stats.values[SYM_CTR_DROP_DECODE]++;
+    uint64_t repeats = 0;
+    if (sym_log_limit_pass(&self->decode_limit, &repeats)) {
+        sym_log_warn("input",
+                     "dropped malformed payload err=\"%s\" topic=%s "
+                     "records_before=%zu drop_decode=%" PRIu64
+                     " repeats=%" PRIu64,
+                     why, msg->topic, records,
+                     self->stats.values[SYM_CTR_DROP_DECODE], repeats);
+    }
+}
+
+static int
+s_on_message(void *arg, const sym_in_msg_t *msg)
+{
+    sink_t *self = arg;
+    self->last_input_ms = sym_time_mono_ms();
+    if (msg->payload_len == 0) {
+        s_decode_failed(self, msg, 0, "empty payload");
+        return SYM_OK;
+    }
+    size_t offset = 0;
+    size_t records = 0;
+    while (offset < msg->payload_len) {
+        size_t used = 0;
+        int rc = sym_wire_decode(self->decoder, msg->payload + offset,
+                                 msg->payload_len - offset, self->rec, &used);
+        if (rc != SYM_OK) {
+            /* The rest of the payload cannot be trusted. */
+            s_decode_failed(self, msg, records,
+                            sym_wire_last_error(self->decoder));
+            return SYM_OK;
+        }
+        offset += used;
+        records++;
+        self->stats.values[SYM_CTR_RECEIVED]++;
+        rc = s_handle(self, msg->topic, self->rec);
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    return SYM_OK;
+}
+
+static void
+s_on_bad_message(void *arg, const sym_in_msg_t *msg)
+{
+    sink_t *self = arg;
+    self->last_input_ms = sym_time_mono_ms();
+    uint64_t repeats = 0;
+    if (sym_log_limit_pass(&self->frames_limit, &repeats)) {
+        sym_log_warn("input",
+                     "dropped malformed message input=%d reason=\"%s\" "
+                     "drop_frames=%" PRIu64 " repeats=%" PRIu64,
+                     msg->source, msg->error,
+                     self->stats.values[SYM_CTR_DROP_FRAMES], repeats);
+    }
+}
+
+static int
+s_on_idle(void *arg)
+{
+    s_commit(arg);
+    return SYM_OK;
+}
+
+static int
+s_on_tick(void *arg)
+{
+    sink_t *self = arg;
+    if (self->batch_started_ms >= 0 &&
+        sym_time_mono_ms() - self->batch_started_ms >= self->cfg->flush_ms) {
+        s_commit(self);
+    }
+    return SYM_OK;
+}
+
+/* Done once --exit-on-eos markers arrived and every stream that ended
+ * is complete, or no input came for --eos-grace-ms: with several
+ * workers upstream, records of a stream may trail its marker. */
+static bool
+s_is_done(void *arg)
+{
+    sink_t *self = arg;
+    int64_t wanted = self->cfg->exit_on_eos;
+    if (wanted <= 0 || self->stats.values[SYM_CTR_EOS] < (uint64_t) wanted) {
+        return false;
+    }
+    if (sink_ledger_eos_complete(self->ledger)) {
+        sym_log_info("node", "every ended stream is complete eos=%" PRIu64,
+                     self->stats.values[SYM_CTR_EOS]);
+        return true;
+    }
+    int64_t quiet_ms = sym_time_mono_ms() - self->last_input_ms;
+    if (quiet_ms < self->cfg->eos_grace_ms) {
+        return false;
+    }
+    sym_log_info("node",
+                 "no input for eos_grace_ms=%" PRId64 " after the last "
+                 "end of stream, records missing lost=%" PRIu64,
+                 self->cfg->eos_grace_ms, sink_ledger_lost(self->ledger));
+    return true;
+}
+
+/* Append "name=v1,v2" for a list to buf, when it has values. */
+static void
+s_append_list(char *buf, size_t size, const char *name,
+              const sym_strlist_t *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s%s", i == 0 ? " " : ",",
+                 i == 0 ? name : "", list->items[i]);
+    }
+}
+
+static void
+s_log_start(const sink_t *self)
+{
+    const sink_cfg_t *cfg = self->cfg;
+    char inputs[1024] = "";
+    s_append_list(inputs, sizeof inputs, "sub=", &cfg->sub);
+    s_append_list(inputs, sizeof inputs, "topic=", &cfg->topic);
+    s_append_list(inputs, sizeof inputs, "pull=", &cfg->pull);
+    sym_log_info("node",
+                 "started version=%s%s output=%s batch=%" PRId64
+                 " flush_ms=%" PRId64 " rcvhwm=%" PRId64 " exit_on_eos=%" PRId64
+                 " eos_grace_ms=%" PRId64,
+                 SYM_VERSION, inputs, cfg->output, cfg->batch, cfg->flush_ms,
+                 cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
+}
+
+static void
+s_log_stop(sink_t *self, int rc)
+{
+    const uint64_t *v = self->stats.values;
+    self->stats.values[SYM_CTR_GAPS] = sink_ledger_lost(self->ledger);
+    sym_log_info("node",
+                 "stopped status=%s received=%" PRIu64 " stored=%" PRIu64
+                 " alarms=%" PRIu64 " removed=%" PRIu64 " lost=%" PRIu64
+                 " duplicates=%" PRIu64 " eos=%" PRIu64 " drop_decode=%" PRIu64
+                 " drop_frames=%" PRIu64 " drop_write=%" PRIu64,
+                 sym_strerror(rc), v[SYM_CTR_RECEIVED], v[SYM_CTR_STORED],
+                 v[SYM_CTR_ALARMS], v[SYM_CTR_REMOVED], v[SYM_CTR_GAPS],
+                 v[SYM_CTR_DUPLICATES], v[SYM_CTR_EOS], v[SYM_CTR_DROP_DECODE],
+                 v[SYM_CTR_DROP_FRAMES], v[SYM_CTR_DROP_WRITE]);
+}
+
+int
+sink_run(sink_t *self)
+{
+    assert(self);
+
+    s_log_start(self);
+    self->last_input_ms = sym_time_mono_ms();
+    const sym_loop_ops_t ops = {
+        .on_message = s_on_message,
+        .on_bad_message = s_on_bad_message,
+        .on_idle = s_on_idle,
+        .on_tick = s_on_tick,
+        .is_done = s_is_done,
+    };
+    int tick_ms = self->cfg->flush_ms < SINK_TICK_MS ? (int) self->cfg->flush_ms
+                                                     : SINK_TICK_MS;
+    int rc = sym_loop_run(self->in, &ops, self, tick_ms, &self->stop);
+    int commit_rc = s_commit(self);
+    if (rc == SYM_OK) {
+        rc = commit_rc;
+    }
+    s_log_stop(self, rc);
+    return rc;
+}
+
+void
+sink_stop(sink_t *self)
+{
+    assert(self);
+    self->stop = true;
+}
+
+const sym_stats_t *
+sink_stats(const sink_t *self)
+{
+    return &self->stats;
+}
+
+uint64_t
+sink_lost(const sink_t *self)
+{
+    return sink_ledger_lost(self->ledger);
+}

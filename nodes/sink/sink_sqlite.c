@@ -1,0 +1,335 @@
+/* sink_sqlite.c: the sqlite:PATH output, batched transactions in WAL mode.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#include "sink_output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "sym_err.h"
+#include "sym_json.h"
+#include "sym_time.h"
+
+/* How long a statement waits for another connection's lock. */
+#define S_BUSY_TIMEOUT_MS 5000
+
+/* Doubles with 17 digits, so every value reads back exactly. */
+#define S_FIELDS_FORMAT                                                        \
+    (JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER)
+
+/* Columns of records and alarms; fields is a JSON object. */
+#define S_RECORD_COLUMNS                                                       \
+    "(id INTEGER PRIMARY KEY, topic TEXT NOT NULL, stream TEXT NOT NULL,"      \
+    " epoch INTEGER NOT NULL, seq INTEGER NOT NULL,"                           \
+    " event_ns INTEGER NOT NULL, ingest_ns INTEGER NOT NULL,"                  \
+    " stored_ns INTEGER NOT NULL, fields TEXT NOT NULL)"
+
+static const char s_schema[] =
+    "BEGIN;"
+    "CREATE TABLE IF NOT EXISTS records" S_RECORD_COLUMNS ";"
+    "CREATE INDEX IF NOT EXISTS records_stream_time"
+    " ON records(stream, event_ns);"
+    "CREATE INDEX IF NOT EXISTS records_time ON records(event_ns);"
+    "CREATE TABLE IF NOT EXISTS alarms" S_RECORD_COLUMNS ";"
+    "CREATE INDEX IF NOT EXISTS alarms_stream_time"
+    " ON alarms(stream, event_ns);"
+    "CREATE INDEX IF NOT EXISTS alarms_time ON alarms(event_ns);"
+    "CREATE TABLE IF NOT EXISTS streams(stream TEXT, epoch INTEGER,"
+    " first_seq INTEGER, expected INTEGER, delivered INTEGER,"
+    " removed INTEGER, lost INTEGER, duplicates INTEGER, eos INTEGER,"
+    " last_seq INTEGER, updated_ns INTEGER, PRIMARY KEY(stream, epoch));"
+    "CREATE TABLE IF NOT EXISTS removals(stream TEXT, epoch INTEGER,"
+    " reason TEXT, count INTEGER, PRIMARY KEY(stream, epoch, reason));"
+    "COMMIT;";
+
+#define S_INSERT(table)                                                        \
+    "INSERT INTO " table "(topic, stream, epoch, seq, event_ns, ingest_ns,"    \
+    " stored_ns, fields) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+
+typedef enum {
+    S_INSERT_RECORD = 0,
+    S_INSERT_ALARM,
+    S_UPSERT_STREAM,
+    S_UPSERT_REMOVAL,
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S_STMT_COUNT
+} s_stmt_t;
+
+static const char *const s_sql[S_STMT_COUNT] = {
+    [S_INSERT_RECORD] = S_INSERT("records"),
+    [S_INSERT_ALARM] = S_INSERT("alarms"),
+    [S_UPSERT_STREAM] =
+        "INSERT INTO streams(stream, epoch, first_seq, expected, delivered,"
+        " removed, lost, duplicates, eos, last_seq, updated_ns)"
+        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(stream, epoch) DO UPDATE SET"
+        " first_seq = excluded.first_seq, expected = excluded.expected,"
+        " delivered = excluded.delivered, removed = excluded.removed,"
+        " lost = excluded.lost, duplicates = excluded.duplicates,"
+        " eos = excluded.eos, last_seq = excluded.last_seq,"
+        " updated_ns = excluded.updated_ns",
+    [S_UPSERT_REMOVAL] = "INSERT INTO removals(stream, epoch, reason, count)"
+                         " VALUES(?, ?, ?, ?)"
+                         " ON CONFLICT(stream, epoch, reason) DO UPDATE SET"
+                         " count = excluded.count",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+};
+
+typedef struct {
+    sqlite3 *db;                       /* the connection */
+    sqlite3_stmt *stmts[S_STMT_COUNT]; /* prepared once, reused */
+} s_sqlite_t;
+
+/* Keep sqlite's message for the log, prefixed with what was tried. */
+static int
+s_fail(sink_output_t *self, const char *what)
+{
+    s_sqlite_t *state = self->state;
+    snprintf(self->error, sizeof self->error, "%s: %s", what,
+             state && state->db ? sqlite3_errmsg(state->db) : "out of memory");
+    return SYM_EIO;
+}
+
+/* Run a statement to its end and make it ready for the next use. */
+static int
+s_step(sink_output_t *self, s_stmt_t which, const char *what)
+{
+    s_sqlite_t *state = self->state;
+    sqlite3_stmt *stmt = state->stmts[which];
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        s_fail(self, what);
+        sqlite3_reset(stmt);
+        return SYM_EIO;
+    }
+    sqlite3_reset(stmt);
+    return SYM_OK;
+}
+
+/* Check that WAL mode took: it cannot on some file systems. */
+static int
+s_set_wal(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(state->db, "PRAGMA journal_mode=WAL", -1, &stmt,
+                                NULL);
+    if (rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
+        sqlite3_finalize(stmt);
+        return s_fail(self, "set journal_mode=WAL");
+    }
+    const char *mode = (const char *) sqlite3_column_text(stmt, 0);
+    bool is_wal = mode && sqlite3_stricmp(mode, "wal") == 0;
+    if (!is_wal) {
+        snprintf(self->error, sizeof self->error, "journal_mode is %s, not wal",
+                 mode ? mode : "unknown");
+    }
+    sqlite3_finalize(stmt);
+    return is_wal ? SYM_OK : SYM_EIO;
+}
+
+static int
+s_prepare(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    for (int i = 0; i < S_STMT_COUNT; i++) {
+        if (sqlite3_prepare_v3(state->db, s_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &state->stmts[i],
+                               NULL) != SQLITE_OK) {
+            return s_fail(self, "prepare");
+        }
+    }
+    return SYM_OK;
+}
+
+static void
+s_close(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    if (state == NULL) {
+        return;
+    }
+    for (int i = 0; i < S_STMT_COUNT; i++) {
+        sqlite3_finalize(state->stmts[i]);
+    }
+    /* The last connection to close checkpoints and removes the WAL. */
+    sqlite3_close(state->db);
+    free(state);
+    self->state = NULL;
+}
+
+static int
+s_open(sink_output_t *self)
+{
+    s_sqlite_t *state = calloc(1, sizeof *state);
+    self->state = state;
+    if (state == NULL) {
+        return s_fail(self, "open");
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = SYM_EIO;
+    if (sqlite3_open_v2(self->path, &state->db, flags, NULL) != SQLITE_OK) {
+        rc = s_fail(self, "open");
+        goto fail;
+    }
+    sqlite3_busy_timeout(state->db, S_BUSY_TIMEOUT_MS);
+    rc = s_set_wal(self);
+    if (rc == SYM_OK && sqlite3_exec(state->db, "PRAGMA synchronous=NORMAL",
+                                     NULL, NULL, NULL) != SQLITE_OK) {
+        rc = s_fail(self, "set synchronous=NORMAL");
+    }
+    if (rc == SYM_OK &&
+        sqlite3_exec(state->db, s_schema, NULL, NULL, NULL) != SQLITE_OK) {
+        rc = s_fail(self, "create tables");
+    }
+    if (rc == SYM_OK) {
+        rc = s_prepare(self);
+    }
+    if (rc != SYM_OK) {
+        goto fail;
+    }
+    return SYM_OK;
+
+fail:
+    s_close(self);
+    return rc;
+}
+
+/* Open a transaction unless one is open. */
+static int
+s_begin(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    if (!sqlite3_get_autocommit(state->db)) {
+        return SYM_OK;
+    }
+    return s_step(self, S_BEGIN, "begin");
+}
+
+static int
+s_bind_fields(sink_output_t *self, sqlite3_stmt *stmt, int column,
+              const sym_rec_t *rec)
+{
+    json_t *fields = sym_json_fields(rec);
+    char *text = fields ? json_dumps(fields, S_FIELDS_FORMAT) : NULL;
+    json_decref(fields);
+    if (text == NULL) {
+        snprintf(self->error, sizeof self->error,
+                 "fields as JSON: out of memory");
+        return SYM_ENOMEM;
+    }
+    /* sqlite frees the text once it is done with it. */
+    if (sqlite3_bind_text(stmt, column, text, -1, free) != SQLITE_OK) {
+        return s_fail(self, "bind fields");
+    }
+    return SYM_OK;
+}
+
+static int
+s_write(sink_output_t *self, const char *topic, const sym_rec_t *rec)
+{
+    s_sqlite_t *state = self->state;
+    int rc = s_begin(self);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    s_stmt_t which =
+        rec->kind == SYM_KIND_ALARM ? S_INSERT_ALARM : S_INSERT_RECORD;
+    sqlite3_stmt *stmt = state->stmts[which];
+    /* The strings live until the step below; every use rebinds them. */
+    sqlite3_bind_text(stmt, 1, topic, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, rec->stream.ptr, (int) rec->stream.len,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64) rec->epoch);
+    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) rec->seq);
+    sqlite3_bind_int64(stmt, 5, rec->event_ns);
+    sqlite3_bind_int64(stmt, 6, rec->ingest_ns);
+    sqlite3_bind_int64(stmt, 7, sym_time_now_ns());
+    rc = s_bind_fields(self, stmt, 8, rec);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    return s_step(self, which, "insert");
+}
+
+static int
+s_account(sink_output_t *self, const sink_account_t *account)
+{
+    s_sqlite_t *state = self->state;
+    int rc = s_begin(self);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    sqlite3_stmt *stmt = state->stmts[S_UPSERT_STREAM];
+    sqlite3_bind_text(stmt, 1, account->stream, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64) account->epoch);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64) account->first_seq);
+    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) account->expected);
+    sqlite3_bind_int64(stmt, 5, (sqlite3_int64) account->delivered);
+    sqlite3_bind_int64(stmt, 6, (sqlite3_int64) account->removed);
+    sqlite3_bind_int64(stmt, 7, (sqlite3_int64) account->lost);
+    sqlite3_bind_int64(stmt, 8, (sqlite3_int64) account->duplicates);
+    sqlite3_bind_int(stmt, 9, account->has_eos ? 1 : 0);
+    sqlite3_bind_int64(stmt, 10, (sqlite3_int64) account->last_seq);
+    sqlite3_bind_int64(stmt, 11, account->updated_ns);
+    return s_step(self, S_UPSERT_STREAM, "update streams");
+}
+
+static int
+s_removal(sink_output_t *self, const sink_removal_t *removal)
+{
+    s_sqlite_t *state = self->state;
+    int rc = s_begin(self);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    sqlite3_stmt *stmt = state->stmts[S_UPSERT_REMOVAL];
+    sqlite3_bind_text(stmt, 1, removal->stream, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64) removal->epoch);
+    sqlite3_bind_text(stmt, 3, removal->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) removal->count);
+    return s_step(self, S_UPSERT_REMOVAL, "update removals");
+}
+
+static void
+s_abort(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    if (state && !sqlite3_get_autocommit(state->db)) {
+        sqlite3_step(state->stmts[S_ROLLBACK]);
+        sqlite3_reset(state->stmts[S_ROLLBACK]);
+    }
+}
+
+static int
+s_commit(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    if (sqlite3_get_autocommit(state->db)) {
+        return SYM_OK;
+    }
+    int rc = s_step(self, S_COMMIT, "commit");
+    if (rc != SYM_OK) {
+        s_abort(self);
+    }
+    return rc;
+}
+
+const sink_output_ops_t sink_sqlite_ops = {
+    .scheme = "sqlite",
+    .needs_path = true,
+    .open = s_open,
+    .write = s_write,
+    .account = s_account,
+    .removal = s_removal,
+    .commit = s_commit,
+    .abort = s_abort,
+    .close = s_close,
+};
