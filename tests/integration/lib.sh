@@ -1,0 +1,94 @@
+# lib.sh: helpers shared by the integration test scripts (sourced).
+# Copyright (c) 2026 The Symphony authors
+# SPDX-License-Identifier: MIT
+#
+# Each script sets work_dir before calling sym_setup, registers cleanup
+# work in sym_cleanup_hooks, and ends with sym_done.
+
+passed=0
+sym_cleanup_hooks=()
+repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+build_dir=${SYMPHONY_BUILD_DIR:-$repo/build}
+
+# The path of a node binary in the build tree.
+sym_bin()
+{
+    echo "$build_dir/nodes/$1/symphony-$1"
+}
+
+sym_cleanup()
+{
+    local hook
+    for hook in "${sym_cleanup_hooks[@]}"; do
+        eval "$hook" >/dev/null 2>&1 || true
+    done
+    rm -rf -- "$work_dir"
+}
+
+sym_setup()
+{
+    work_dir=$(mktemp -d "${TMPDIR:-/tmp}/symphony-test.XXXXXX")
+    trap sym_cleanup EXIT
+}
+
+fail()
+{
+    printf 'FAIL: %s\n' "$*" >&2
+    printf '%d passed, 1 failed\n' "$passed" >&2
+    exit 1
+}
+
+pass()
+{
+    passed=$((passed + 1))
+    printf 'ok %d - %s\n' "$passed" "$1"
+}
+
+sym_done()
+{
+    printf '%d passed, 0 failed\n' "$passed"
+}
+
+now_ms()
+{
+    local micros=${EPOCHREALTIME//[!0-9]/}
+    echo $((micros / 1000))
+}
+
+# Polls "$@" every 0.1 s until it succeeds or timeout_s has passed.
+eventually()
+{
+    local timeout_s=$1 deadline
+    shift
+    deadline=$(($(now_ms) + timeout_s * 1000))
+    until "$@"; do
+        (($(now_ms) < deadline)) || return 1
+        sleep 0.1
+    done
+}
+
+# A free TCP port on 127.0.0.1, from a range the unit tests do not use,
+# never the same twice in one script. Sets the variable named by $1.
+sym_ports_given=" "
+sym_free_port()
+{
+    local port
+    for ((port = 20000 + RANDOM % 20000; ; port++)); do
+        if [[ $sym_ports_given != *" $port "* ]] &&
+            ! ss -Hltn "sport = :$port" | grep -q .; then
+            sym_ports_given+="$port "
+            printf -v "$1" '%s' "$port"
+            return
+        fi
+    done
+}
+
+# Waits for a process to exit and returns its status; fails after
+# timeout_s.
+sym_wait_pid()
+{
+    local pid=$1 timeout_s=$2
+    eventually "$timeout_s" bash -c "! kill -0 $pid 2>/dev/null" ||
+        fail "process $pid still running after ${timeout_s}s"
+    wait "$pid"
+}
