@@ -40,7 +40,7 @@ typedef struct {
 extern const sym_opt_t ingest_opt_table[];
 
 /* One line for --help. */
-extern const char *const ingest_summary;
+extern const char ingest_summary[];
 
 typedef struct ingest_t ingest_t;
 

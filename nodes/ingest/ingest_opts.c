@@ -6,7 +6,7 @@
 #define S_TEXT(x) S_TEXT_(x)
 #define S_TEXT_(x) #x
 
-const char *const ingest_summary =
+const char ingest_summary[] =
     "Read telemetry from a file, stdin or a simulated fleet and send each "
     "row as a record.";
 

@@ -3,14 +3,12 @@
  * SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sink.h"
 #include "sym_err.h"
-#include "sym_log.h"
-#include "sym_opt.h"
-#include "sym_sig.h"
+#include "sym_main.h"
 
-#define S_PROGRAM "symphony-sink"
 #define S_TEXT(x) #x
 #define S_NUMBER_TEXT(x) S_TEXT(x)
 
@@ -48,47 +46,22 @@ static const char s_summary[] =
     "Receives records (SUB and PULL inputs), accounts for every origin\n"
     "stream and stores the records in SQLite, JSON lines or CSV.";
 
-/* Parse argv; returns -1 to go on, or the exit code. */
-static int
-s_parse(sink_cfg_t *cfg, int argc, char **argv)
-{
-    char err[512] = "";
-    if (sym_opt_parse(s_opts, cfg, argc, argv, err, sizeof err) != SYM_OK) {
-        fprintf(stderr, S_PROGRAM ": %s\n", err);
-        return 2;
-    }
-    if (cfg->common.help) {
-        sym_opt_print_help(s_opts, S_PROGRAM, s_summary, stdout);
-        return 0;
-    }
-    if (cfg->common.version) {
-        printf(S_PROGRAM " %s\n", SYM_VERSION);
-        return 0;
-    }
-    if (sym_log_init("sink", cfg->common.name, cfg->common.log_level) !=
-        SYM_OK) {
-        fprintf(stderr,
-                S_PROGRAM ": option '--log-level': expected error, warn, "
-                          "info or debug, got '%s'\n",
-                cfg->common.log_level);
-        return 2;
-    }
-    return -1;
-}
+static const sym_main_t s_main = {
+    .node = "sink",
+    .summary = s_summary,
+    .options = s_opts,
+    .common_offset = offsetof(sink_cfg_t, common),
+};
 
+/* Build, run and destroy the node. Returns the process exit code. */
 static int
 s_run(const sink_cfg_t *cfg)
 {
-    if (sym_sig_install() != SYM_OK) {
-        fprintf(stderr, S_PROGRAM ": cannot install signal handlers\n");
-        return 1;
-    }
-    char err[512] = "";
+    char err[1024] = "";
     int rc = SYM_OK;
     sink_t *sink = sink_new(cfg, &rc, err, sizeof err);
     if (sink == NULL) {
-        fprintf(stderr, S_PROGRAM ": %s\n", err);
-        return rc == SYM_EINVAL ? 2 : 1;
+        return sym_main_fail(&s_main, rc, err);
     }
     rc = sink_run(sink);
     sink_destroy(&sink);
@@ -98,8 +71,9 @@ s_run(const sink_cfg_t *cfg)
 int
 main(int argc, char **argv)
 {
-    sink_cfg_t cfg = {0};
-    int code = s_parse(&cfg, argc, argv);
+    sink_cfg_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    int code = sym_main_begin(&s_main, &cfg, argc, argv);
     if (code < 0) {
         code = s_run(&cfg);
     }

@@ -6,16 +6,13 @@
 #include <string.h>
 
 #include "sym_err.h"
-#include "sym_log.h"
-#include "sym_opt.h"
-#include "sym_sig.h"
+#include "sym_main.h"
 #include "tap.h"
 
 /* The default high-water mark comes from Makefile.inc as a number. */
 #define TAP_TEXT(x) #x
 #define TAP_NUMBER_TEXT(x) TAP_TEXT(x)
 
-#define TAP_PROGRAM "symphony-tap"
 #define TAP_SUMMARY                                                            \
     "Subscribe to PUB endpoints and print what flows, one JSON line per "      \
     "record.\nA slow tap never slows the publisher: what it misses shows "     \
@@ -52,33 +49,26 @@ static const sym_opt_t s_opts[] = {
     {NULL},
 };
 
-/* Print a one-line usage error and give the exit code for it. */
-static int
-s_usage_error(tap_cfg_t *cfg, const char *message)
-{
-    fprintf(stderr, TAP_PROGRAM ": %s\n", message);
-    sym_opt_free(s_opts, cfg);
-    return 2;
-}
+static const sym_main_t s_main = {
+    .node = "tap",
+    .summary = TAP_SUMMARY,
+    .options = s_opts,
+    .common_offset = offsetof(tap_cfg_t, common),
+};
 
-/* Build, run and destroy the tap. Returns the process exit code. */
+/* Build, run and destroy the node. Returns the process exit code. */
 static int
-s_run(tap_cfg_t *cfg)
+s_run(const tap_cfg_t *cfg)
 {
-    char err[512] = "";
+    char err[1024] = "";
     int rc = SYM_OK;
     tap_t *tap = tap_new(cfg, stdout, &rc, err, sizeof err);
     if (tap == NULL) {
-        fprintf(stderr, TAP_PROGRAM ": %s\n", err);
-        return rc == SYM_EINVAL ? 2 : 1;
+        return sym_main_fail(&s_main, rc, err);
     }
     rc = tap_run(tap);
     tap_destroy(&tap);
-    if (rc != SYM_OK) {
-        sym_log_error("node", "failed err=\"%s\"", sym_strerror(rc));
-        return 1;
-    }
-    return 0;
+    return rc == SYM_OK ? 0 : 1;
 }
 
 int
@@ -86,33 +76,10 @@ main(int argc, char **argv)
 {
     tap_cfg_t cfg;
     memset(&cfg, 0, sizeof cfg);
-    char err[512] = "";
-    if (sym_opt_parse(s_opts, &cfg, argc, argv, err, sizeof err) != SYM_OK) {
-        return s_usage_error(&cfg, err);
+    int code = sym_main_begin(&s_main, &cfg, argc, argv);
+    if (code < 0) {
+        code = s_run(&cfg);
     }
-    if (cfg.common.help) {
-        sym_opt_print_help(s_opts, TAP_PROGRAM, TAP_SUMMARY, stdout);
-        sym_opt_free(s_opts, &cfg);
-        return 0;
-    }
-    if (cfg.common.version) {
-        printf(TAP_PROGRAM " %s\n", SYM_VERSION);
-        sym_opt_free(s_opts, &cfg);
-        return 0;
-    }
-    if (sym_log_init("tap", cfg.common.name, cfg.common.log_level) != SYM_OK) {
-        snprintf(err, sizeof err,
-                 "option '--log-level': expected error, warn, info or "
-                 "debug, got '%s'",
-                 cfg.common.log_level);
-        return s_usage_error(&cfg, err);
-    }
-    if (sym_sig_install() != SYM_OK) {
-        fprintf(stderr, TAP_PROGRAM ": cannot install signal handlers\n");
-        sym_opt_free(s_opts, &cfg);
-        return 1;
-    }
-    int code = s_run(&cfg);
     sym_opt_free(s_opts, &cfg);
     return code;
 }

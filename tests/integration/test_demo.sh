@@ -7,7 +7,13 @@ set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 sym_setup
 
-# 1. The demo, twice: the same figures each time.
+# 1. The demo, twice: the same figures each time. Free ports, so the test
+# runs beside anything else on this machine.
+sym_free_port PORT_TRANSFORM_IN
+sym_free_port PORT_TRANSFORM_PUB
+sym_free_port PORT_SINK_IN
+export PORT_TRANSFORM_IN PORT_TRANSFORM_PUB PORT_SINK_IN
+sym_cleanup_hooks+=('SYMPHONY_RUN_DIR=$work_dir/demo "$repo/deploy/symphony-cluster" -f "$repo/deploy/demo.cluster" down')
 for attempt in 1 2; do
     SYMPHONY_BIN_DIR=$build_dir SYMPHONY_RUN_DIR=$work_dir/demo \
         "$repo/deploy/demo-run" >"$work_dir/demo-$attempt.out" 2>&1 ||
