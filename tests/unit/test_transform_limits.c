@@ -96,11 +96,12 @@ s_assert_alarm(s_fixture_t *fx, uint64_t seq, const char *from, const char *to,
     assert_int_equal(alarm->seq, seq);
     assert_int_equal(alarm->event_ns, fx->rec->event_ns);
     assert_int_equal(alarm->ingest_ns, fx->rec->ingest_ns);
-    assert_int_equal(alarm->field_count, 7);
+    assert_int_equal(alarm->field_count, 8);
     assert_string_equal(tt_str(alarm, "field"), "vbatt");
     assert_string_equal(tt_str(alarm, "from"), from);
     assert_string_equal(tt_str(alarm, "to"), to);
     assert_true(tt_num(alarm, "value") == value);
+    assert_string_equal(tt_str(alarm, "set"), "default");
     char stream[256];
     snprintf(stream, sizeof stream, "%.*s", (int) fx->rec->stream.len,
              fx->rec->stream.ptr);
@@ -259,7 +260,7 @@ test_transform_limits_rejects_bad_settings(void **state)
          "t:1: limits: expected a count of 1-1000000 in persistence=, got "
          "'0'"},
         {"limits vbatt red-high=8 green=1",
-         "t:1: limits: expected red-low=, yellow-low=, yellow-high=, "
+         "t:1: limits: expected set=, red-low=, yellow-low=, yellow-high=, "
          "red-high= or persistence=, got 'green=1'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
