@@ -14,8 +14,9 @@
 
 static const char *const s_summary =
     "Receives records (SUB and PULL inputs), runs each through a chain of\n"
-    "steps (filter, select, drop, rename, calibrate, limits, dedupe) and\n"
-    "sends the results on a PUSH and/or a PUB output.";
+    "steps (filter, select, drop, rename, calibrate, enum, limitset, limits,\n"
+    "dedupe, stale, derive, window, route) and sends the results on a PUSH\n"
+    "and/or a PUB output.";
 
 /* Parse argv; returns -1 to go on, or the exit code. */
 static int
