@@ -160,16 +160,16 @@ s_open_rules(ingest_t *self, char *err, size_t err_size)
                          "expected a template that is not empty");
     }
     self->stream_tpl =
-        ingest_template_new(self->stream_text, &rc, err, err_size);
+        sym_template_new(self->stream_text, &rc, err, err_size);
     if (self->stream_tpl == NULL) {
         return rc;
     }
-    self->topic_tpl = ingest_template_new(cfg->topic, &rc, err, err_size);
+    self->topic_tpl = sym_template_new(cfg->topic, &rc, err, err_size);
     if (self->topic_tpl == NULL) {
         return rc;
     }
     self->is_topic_per_stream =
-        ingest_template_needs_stream_only(self->topic_tpl);
+        sym_template_needs_stream_only(self->topic_tpl);
     self->match = ingest_match_new(&cfg->match, &rc, err, err_size);
     return self->match ? SYM_OK : rc;
 }
@@ -273,8 +273,8 @@ ingest_destroy(ingest_t **self_p)
         self->ops->close(&self->source);
     }
     ingest_match_destroy(&self->match);
-    ingest_template_destroy(&self->topic_tpl);
-    ingest_template_destroy(&self->stream_tpl);
+    sym_template_destroy(&self->topic_tpl);
+    sym_template_destroy(&self->stream_tpl);
     ingest_streams_destroy(&self->streams);
     sym_rec_destroy(&self->rec);
     free(self);

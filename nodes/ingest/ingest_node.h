@@ -13,9 +13,9 @@
 #include "ingest_pace.h"
 #include "ingest_source.h"
 #include "ingest_streams.h"
-#include "ingest_template.h"
 #include "sym_log.h"
 #include "sym_out.h"
+#include "sym_template.h"
 
 #define INGEST_OUTPUTS 2 /* a PUB and a PUSH at most */
 
@@ -25,8 +25,8 @@ struct ingest_t {
     void *source;                   /* the source's state */
     const char *input;              /* path, "stdin" or "sim", for logs */
     const char *stream_text;        /* stream template in effect */
-    ingest_template_t *stream_tpl;
-    ingest_template_t *topic_tpl;
+    sym_template_t *stream_tpl;
+    sym_template_t *topic_tpl;
     bool is_topic_per_stream; /* topic depends on the stream only */
     ingest_match_t *match;    /* --match filters */
     double speed;             /* 0: as fast as possible */

@@ -63,7 +63,7 @@ s_topic(ingest_t *self, ingest_stream_t *stream, const char **reason,
         return stream->topic;
     }
     size_t len = 0;
-    int rc = ingest_template_expand(self->topic_tpl, self->rec, stream->name,
+    int rc = sym_template_expand(self->topic_tpl, self->rec, stream->name,
                                     self->topic_buf, sizeof self->topic_buf,
                                     &len, field);
     if (rc != SYM_OK) {
@@ -88,7 +88,7 @@ static ingest_stream_t *
 s_stream(ingest_t *self, const char **reason, const char **field, int *rc)
 {
     size_t len = 0;
-    *rc = ingest_template_expand(self->stream_tpl, self->rec, NULL,
+    *rc = sym_template_expand(self->stream_tpl, self->rec, NULL,
                                  self->stream_buf, sizeof self->stream_buf,
                                  &len, field);
     if (*rc != SYM_OK || len == 0) {

@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest_template.h"
+#include "sym_template.h"
+
+/* Bytes of a stream or topic name, with its NUL. */
+#define INGEST_NAME_MAX SYM_TEMPLATE_MAX
 
 #define INGEST_MAX_STREAMS 100000 /* a template that makes more is wrong */
 

@@ -11,8 +11,9 @@
 
 static const char *const s_summary =
     "Receives records (SUB and PULL inputs), runs each through a chain of\n"
-    "steps (filter, select, drop, rename, calibrate, limits, dedupe) and\n"
-    "sends the results on a PUSH and/or a PUB output.";
+    "steps (filter, select, drop, rename, calibrate, enum, limitset, limits,\n"
+    "dedupe, stale, derive, window, route) and sends the results on a PUSH\n"
+    "and/or a PUB output.";
 
 static const sym_main_t s_main = {
     .node = "transform",

@@ -22,7 +22,8 @@
 #include "sym_track.h"
 #include "sym_wire.h"
 
-#define S_TICK_MS 1000
+#define S_TICK_MS 100  /* resolution of stale and window timeouts */
+#define S_LOG_TICKS 10 /* debug counters once a second */
 #define S_WARN_INTERVAL_MS 10000
 #define S_MAX_BATCH_BYTES (64 * 1024 * 1024)
 #define S_MAX_LINGER_MS 60000
@@ -76,6 +77,7 @@ struct transform_t {
     sym_track_t *track;           /* input sequence accounting */
     uint64_t epoch;               /* run id: start time, ns */
     volatile bool is_stopping;    /* set by transform_stop */
+    uint64_t ticks;               /* on_tick calls, for the debug lines */
     sym_log_limit_t decode_limit; /* malformed payloads */
     sym_log_limit_t frame_limit;  /* malformed messages */
 };
@@ -418,6 +420,10 @@ static int
 s_on_tick(void *arg)
 {
     transform_t *self = arg;
+    int rc = transform_chain_tick(self->chain, sym_time_now_ns());
+    if (rc != SYM_OK || ++self->ticks % S_LOG_TICKS != 0) {
+        return rc;
+    }
     s_update_counters(self);
     const uint64_t *v = self->stats.values;
     sym_log_debug("node",
@@ -472,22 +478,22 @@ s_log_stop(const transform_t *self, int rc)
     const uint64_t *v = self->stats.values;
     transform_chain_stats_t chain;
     transform_chain_stats(self->chain, &chain);
-    sym_log_info("node",
-                 "stopped received=%" PRIu64 " sent=%" PRIu64
-                 " sent_pub=%" PRIu64 " removed=%" PRIu64
-                 " removed_filter=%" PRIu64 " removed_dedupe=%" PRIu64
-                 " alarms=%" PRIu64 " gaps=%" PRIu64 " duplicates=%" PRIu64
-                 " eos=%" PRIu64 " drop_decode=%" PRIu64 " drop_frames=%" PRIu64
-                 " drop_full=%" PRIu64 " skipped=%" PRIu64 " status=\"%s\"",
-                 v[SYM_CTR_RECEIVED], v[SYM_CTR_SENT],
-                 self->pub_stats.values[SYM_CTR_SENT], v[SYM_CTR_REMOVED],
-                 transform_chain_removed_by(self->chain, "filter"),
-                 transform_chain_removed_by(self->chain, "dedupe"),
-                 v[SYM_CTR_ALARMS], v[SYM_CTR_GAPS], v[SYM_CTR_DUPLICATES],
-                 v[SYM_CTR_EOS], v[SYM_CTR_DROP_DECODE], v[SYM_CTR_DROP_FRAMES],
-                 v[SYM_CTR_DROP_FULL] +
-                     self->pub_stats.values[SYM_CTR_DROP_FULL],
-                 chain.skipped, sym_strerror(rc));
+    sym_log_info(
+        "node",
+        "stopped received=%" PRIu64 " sent=%" PRIu64 " sent_pub=%" PRIu64
+        " removed=%" PRIu64 " removed_filter=%" PRIu64
+        " removed_dedupe=%" PRIu64 " alarms=%" PRIu64 " aggregates=%" PRIu64
+        " gaps=%" PRIu64 " duplicates=%" PRIu64 " eos=%" PRIu64
+        " drop_decode=%" PRIu64 " drop_frames=%" PRIu64 " drop_full=%" PRIu64
+        " skipped=%" PRIu64 " status=\"%s\"",
+        v[SYM_CTR_RECEIVED], v[SYM_CTR_SENT],
+        self->pub_stats.values[SYM_CTR_SENT], v[SYM_CTR_REMOVED],
+        transform_chain_removed_by(self->chain, "filter"),
+        transform_chain_removed_by(self->chain, "dedupe"), v[SYM_CTR_ALARMS],
+        chain.aggs, v[SYM_CTR_GAPS], v[SYM_CTR_DUPLICATES], v[SYM_CTR_EOS],
+        v[SYM_CTR_DROP_DECODE], v[SYM_CTR_DROP_FRAMES],
+        v[SYM_CTR_DROP_FULL] + self->pub_stats.values[SYM_CTR_DROP_FULL],
+        chain.skipped, sym_strerror(rc));
     s_log_steps(self);
 }
 

@@ -1,4 +1,5 @@
-/* transform_calibrate.c: step "calibrate", a polynomial of a raw value.
+/* transform_calibrate.c: step "calibrate", a polynomial or a segmented
+ * polynomial of a raw value.
  * Copyright (c) 2026 The Symphony authors
  * SPDX-License-Identifier: MIT */
 #include "transform_step.h"
@@ -10,12 +11,23 @@
 #include "sym_err.h"
 
 #define S_MAX_COEFFS 32
+#define S_MAX_SEGMENTS 64
 
+/* One polynomial; in a segmented calibration it applies from its
+ * breakpoint up to the next one. */
 typedef struct {
-    transform_name_t field;      /* the raw value */
-    transform_name_t out;        /* where the result goes; empty: field */
+    double from;                 /* breakpoint (segments only) */
     double coeffs[S_MAX_COEFFS]; /* c0, c1, ... */
     size_t count;                /* coefficients in use */
+} s_poly_t;
+
+typedef struct {
+    transform_name_t field;         /* the raw value */
+    transform_name_t out;           /* where the result goes; empty:
+                                       field */
+    s_poly_t polys[S_MAX_SEGMENTS]; /* one for poly=, or the segments
+                                       by rising breakpoint */
+    size_t count;                   /* polynomials in use */
 } s_calibrate_t;
 
 static void
@@ -30,35 +42,93 @@ s_destroy(transform_step_t *step)
     }
 }
 
-/* Read "c0,c1,..." into the coefficients. */
+/* Read len bytes of "c0,c1,..." into poly; what names the option in
+ * messages. */
 static int
-s_parse_poly(s_calibrate_t *self, const char *text, char *err, size_t err_size)
+s_parse_coeffs(s_poly_t *poly, const char *text, size_t len, const char *what,
+               char *err, size_t err_size)
 {
     const char *cursor = text;
+    const char *end = text + len;
+    poly->count = 0;
     while (true) {
-        const char *comma = strchr(cursor, ',');
-        size_t len = comma ? (size_t) (comma - cursor) : strlen(cursor);
+        const char *comma = memchr(cursor, ',', (size_t) (end - cursor));
+        size_t item = (size_t) ((comma ? comma : end) - cursor);
         char number[64] = "";
-        if (len < sizeof number) {
-            memcpy(number, cursor, len);
-            number[len] = '\0';
-        }
-        if (self->count == S_MAX_COEFFS) {
-            snprintf(err, err_size, "expected at most %d coefficients",
-                     S_MAX_COEFFS);
+        if (poly->count == S_MAX_COEFFS) {
+            snprintf(err, err_size, "expected at most %d coefficients in %s",
+                     S_MAX_COEFFS, what);
             return SYM_EINVAL;
         }
-        if (len >= sizeof number ||
-            !transform_parse_double(number, &self->coeffs[self->count])) {
-            snprintf(err, err_size, "expected a number in poly=, got '%.*s'",
-                     (int) len, cursor);
+        if (item < sizeof number) {
+            memcpy(number, cursor, item);
+        }
+        if (item >= sizeof number ||
+            !transform_parse_double(number, &poly->coeffs[poly->count])) {
+            snprintf(err, err_size, "expected a number in %s, got '%.*s'", what,
+                     (int) item, cursor);
             return SYM_EINVAL;
         }
-        self->count++;
+        poly->count++;
         if (comma == NULL) {
             return SYM_OK;
         }
         cursor = comma + 1;
+    }
+}
+
+/* Read one "x:c0,c1,..." segment of len bytes. */
+static int
+s_parse_segment(s_calibrate_t *self, const char *text, size_t len, char *err,
+                size_t err_size)
+{
+    const char *colon = memchr(text, ':', len);
+    char number[64] = "";
+    size_t head = colon ? (size_t) (colon - text) : 0;
+    if (head > 0 && head < sizeof number) {
+        memcpy(number, text, head);
+    }
+    s_poly_t *poly = &self->polys[self->count];
+    if (colon == NULL || !transform_parse_double(number, &poly->from)) {
+        snprintf(err, err_size,
+                 "expected BREAKPOINT:c0,c1,... in segments=, got '%.*s'",
+                 (int) len, text);
+        return SYM_EINVAL;
+    }
+    if (self->count > 0 && poly->from <= poly[-1].from) {
+        snprintf(err, err_size,
+                 "expected rising breakpoints in segments=, got %g after %g",
+                 poly->from, poly[-1].from);
+        return SYM_EINVAL;
+    }
+    int rc = s_parse_coeffs(poly, colon + 1, len - head - 1, "segments=", err,
+                            err_size);
+    if (rc == SYM_OK) {
+        self->count++;
+    }
+    return rc;
+}
+
+/* Read "x0:c0,c1,...;x1:c0,c1,...". */
+static int
+s_parse_segments(s_calibrate_t *self, const char *text, char *err,
+                 size_t err_size)
+{
+    const char *cursor = text;
+    self->count = 0;
+    while (true) {
+        const char *semi = strchr(cursor, ';');
+        size_t len = semi ? (size_t) (semi - cursor) : strlen(cursor);
+        if (self->count == S_MAX_SEGMENTS) {
+            snprintf(err, err_size, "expected at most %d segments",
+                     S_MAX_SEGMENTS);
+            return SYM_EINVAL;
+        }
+        int rc = s_parse_segment(self, cursor, len, err, err_size);
+        if (rc != SYM_OK || semi == NULL) {
+            return rc;
+        }
+        cursor = semi + 1;
     }
 }
 
@@ -68,8 +138,12 @@ s_parse_option(s_calibrate_t *self, const char *word, char *err,
 {
     const char *value = NULL;
     if ((value = transform_kv(word, "poly")) != NULL) {
-        self->count = 0;
-        return s_parse_poly(self, value, err, err_size);
+        self->count = 1;
+        return s_parse_coeffs(&self->polys[0], value, strlen(value),
+                              "poly=", err, err_size);
+    }
+    if ((value = transform_kv(word, "segments")) != NULL) {
+        return s_parse_segments(self, value, err, err_size);
     }
     if ((value = transform_kv(word, "out")) != NULL) {
         int rc = transform_name_set(&self->out, value, strlen(value));
@@ -80,7 +154,9 @@ s_parse_option(s_calibrate_t *self, const char *word, char *err,
         }
         return rc;
     }
-    snprintf(err, err_size, "expected poly=c0,c1,... or out=NAME, got '%s'",
+    snprintf(err, err_size,
+             "expected poly=c0,c1,..., segments=x0:c0,c1,...;x1:... or "
+             "out=NAME, got '%s'",
              word);
     return SYM_EINVAL;
 }
@@ -107,10 +183,41 @@ s_parse(transform_step_t *step, int argc, const char *const *argv, char *err,
         }
     }
     if (self->count == 0) {
-        snprintf(err, err_size, "expected poly=c0,c1,... (missing argument)");
+        snprintf(err, err_size,
+                 "expected poly=c0,c1,... or segments=x0:c0,c1,...;x1:... "
+                 "(missing argument)");
         return SYM_EINVAL;
     }
     return SYM_OK;
+}
+
+/* The polynomial for x: the last segment whose breakpoint is <= x, or
+ * the first segment when x is below every breakpoint. */
+static const s_poly_t *
+s_segment(const s_calibrate_t *self, double x)
+{
+    size_t low = 0;
+    size_t high = self->count;
+    while (high - low > 1) {
+        size_t mid = low + (high - low) / 2;
+        if (self->polys[mid].from <= x) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    return &self->polys[low];
+}
+
+/* c0 + x (c1 + x (c2 + ...)). */
+static double
+s_horner(const s_poly_t *poly, double x)
+{
+    double y = poly->coeffs[poly->count - 1];
+    for (size_t i = poly->count - 1; i-- > 0;) {
+        y = y * x + poly->coeffs[i];
+    }
+    return y;
 }
 
 static int
@@ -128,11 +235,7 @@ s_apply(transform_step_t *step, transform_ctx_t *ctx, sym_rec_t *rec,
         return SYM_OK;
     }
 
-    /* Horner: c0 + x (c1 + x (c2 + ...)). */
-    double y = self->coeffs[self->count - 1];
-    for (size_t i = self->count - 1; i-- > 0;) {
-        y = y * x + self->coeffs[i];
-    }
+    double y = s_horner(s_segment(self, x), x);
     const transform_name_t *target = self->out.text ? &self->out : &self->field;
     sym_val_t result = {.type = SYM_VAL_FLOAT, .as.f = y};
     if (sym_rec_set(rec, target->text, target->len, result) != SYM_OK) {
@@ -143,7 +246,7 @@ s_apply(transform_step_t *step, transform_ctx_t *ctx, sym_rec_t *rec,
 
 const transform_step_ops_t transform_calibrate_ops = {
     .name = "calibrate",
-    .usage = "FIELD poly=c0,c1,... [out=NAME]",
+    .usage = "FIELD poly=c0,c1,...|segments=x0:c0,c1,...;x1:... [out=NAME]",
     .parse = s_parse,
     .apply = s_apply,
     .destroy = s_destroy,

@@ -23,8 +23,13 @@ struct transform_chain_t {
     const sym_rec_t *alarm_cause;  /* the sample of the alarm being built */
     char alarm_stream[256];        /* "alarm.<instance>" */
     char alarm_topic[256];         /* "alarm.<topic>" of the current alarm */
-    uint64_t epoch;                /* run id of the alarm stream */
+    sym_rec_t *agg;                /* aggregates, reused */
+    char agg_stream[256];          /* "agg.<instance>" */
+    uint64_t epoch;                /* run id of the alarm and agg streams */
     uint64_t alarm_seq;            /* last alarm sequence sent */
+    uint64_t agg_seq;              /* last aggregate sequence sent */
+    transform_clock_fn *clock;     /* arrival time of records */
+    void *clock_arg;               /* its argument */
     transform_chain_stats_t stats; /* totals */
 };
 
@@ -44,6 +49,7 @@ transform_chain_destroy(transform_chain_t **self_p)
     free(self->steps);
     sym_rec_destroy(&self->notice);
     sym_rec_destroy(&self->alarm);
+    sym_rec_destroy(&self->agg);
     free(self);
     *self_p = NULL;
 }
@@ -87,10 +93,12 @@ s_build(const sym_conf_t *conf, char *err, size_t err_size)
     if (self == NULL ||
         (self->steps = calloc(lines + 1, sizeof *self->steps)) == NULL ||
         (self->notice = sym_rec_new()) == NULL ||
-        (self->alarm = sym_rec_new()) == NULL) {
+        (self->alarm = sym_rec_new()) == NULL ||
+        (self->agg = sym_rec_new()) == NULL) {
         snprintf(err, err_size, "%s: out of memory", name);
         goto fail;
     }
+    transform_chain_set_clock(self, NULL, NULL);
     transform_chain_set_origin(self, "transform", (uint64_t) sym_time_now_ns());
     for (size_t i = 0; i < lines; i++) {
         if (s_parse_line(self, name, sym_conf_line(conf, i), err, err_size) !=
@@ -151,15 +159,34 @@ transform_chain_set_origin(transform_chain_t *self, const char *instance,
     assert(self);
     assert(instance);
 
+    /* "alarm." is the longer prefix: when it fits, "agg." does too. */
     char stream[sizeof self->alarm_stream];
     int len = snprintf(stream, sizeof stream, "alarm.%s", instance);
     if (len < 0 || (size_t) len >= sizeof stream) {
         return SYM_EINVAL;
     }
     memcpy(self->alarm_stream, stream, (size_t) len + 1);
+    snprintf(self->agg_stream, sizeof self->agg_stream, "agg.%s", instance);
     self->epoch = epoch;
     self->alarm_seq = 0;
+    self->agg_seq = 0;
     return SYM_OK;
+}
+
+static int64_t
+s_system_clock(void *arg)
+{
+    (void) arg;
+    return sym_time_now_ns();
+}
+
+void
+transform_chain_set_clock(transform_chain_t *self, transform_clock_fn *clock,
+                          void *arg)
+{
+    assert(self);
+    self->clock = clock ? clock : s_system_clock;
+    self->clock_arg = arg;
 }
 
 static int
@@ -190,7 +217,11 @@ s_send_notice(transform_chain_t *self, const char *topic, const sym_rec_t *rec,
 static int
 s_run_steps(transform_chain_t *self, const char *topic, sym_rec_t *rec)
 {
-    transform_ctx_t ctx = {.chain = self, .topic = topic};
+    transform_ctx_t ctx = {
+        .chain = self,
+        .topic = topic,
+        .now_ns = self->clock(self->clock_arg),
+    };
     self->stats.data_in++;
     for (size_t i = 0; i < self->count; i++) {
         transform_step_t *step = &self->steps[i];
@@ -205,11 +236,11 @@ s_run_steps(transform_chain_t *self, const char *topic, sym_rec_t *rec)
             self->stats.removed++;
             const char *reason =
                 step->ops->reason ? step->ops->reason : step->ops->name;
-            return s_send_notice(self, topic, rec, reason);
+            return s_send_notice(self, ctx.topic, rec, reason);
         }
     }
     self->stats.data_out++;
-    return s_emit(self, topic, rec);
+    return s_emit(self, ctx.topic, rec);
 }
 
 int
@@ -232,6 +263,22 @@ transform_chain_apply(transform_chain_t *self, const char *topic,
     }
 }
 
+int
+transform_chain_tick(transform_chain_t *self, int64_t now_ns)
+{
+    assert(self);
+
+    transform_ctx_t ctx = {.chain = self, .topic = NULL, .now_ns = now_ns};
+    for (size_t i = 0; i < self->count; i++) {
+        transform_step_t *step = &self->steps[i];
+        int rc = step->ops->tick ? step->ops->tick(step, &ctx) : SYM_OK;
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    return SYM_OK;
+}
+
 sym_rec_t *
 transform_alarm_begin(transform_ctx_t *ctx, const sym_rec_t *cause)
 {
@@ -240,8 +287,8 @@ transform_alarm_begin(transform_ctx_t *ctx, const sym_rec_t *cause)
     sym_rec_reset(alarm);
     alarm->kind = SYM_KIND_ALARM;
     alarm->epoch = self->epoch;
-    alarm->event_ns = cause->event_ns;
-    alarm->ingest_ns = cause->ingest_ns;
+    alarm->event_ns = cause ? cause->event_ns : ctx->now_ns;
+    alarm->ingest_ns = cause ? cause->ingest_ns : ctx->now_ns;
     sym_rec_set_stream(alarm, self->alarm_stream, strlen(self->alarm_stream));
     self->alarm_cause = cause;
     return alarm;
@@ -263,12 +310,14 @@ transform_alarm_send(transform_ctx_t *ctx)
     transform_chain_t *self = ctx->chain;
     sym_rec_t *alarm = self->alarm;
     const sym_rec_t *cause = self->alarm_cause;
-    assert(cause);
+    assert(ctx->topic);
 
-    sym_rec_set_str(alarm, "source_stream", cause->stream.ptr,
-                    cause->stream.len);
-    s_set_u64(alarm, "source_epoch", cause->epoch);
-    s_set_u64(alarm, "source_seq", cause->seq);
+    if (cause) {
+        sym_rec_set_str(alarm, "source_stream", cause->stream.ptr,
+                        cause->stream.len);
+        s_set_u64(alarm, "source_epoch", cause->epoch);
+        s_set_u64(alarm, "source_seq", cause->seq);
+    }
     alarm->seq = ++self->alarm_seq;
     /* A topic near the 255-byte limit is cut rather than made invalid. */
     snprintf(self->alarm_topic, sizeof self->alarm_topic, "alarm.%s",
@@ -276,6 +325,29 @@ transform_alarm_send(transform_ctx_t *ctx)
     self->alarm_cause = NULL;
     self->stats.alarms++;
     return s_emit(self, self->alarm_topic, alarm);
+}
+
+sym_rec_t *
+transform_agg_begin(transform_ctx_t *ctx)
+{
+    transform_chain_t *self = ctx->chain;
+    sym_rec_t *agg = self->agg;
+    sym_rec_reset(agg);
+    agg->kind = SYM_KIND_DATA;
+    agg->epoch = self->epoch;
+    agg->event_ns = ctx->now_ns;
+    agg->ingest_ns = ctx->now_ns;
+    sym_rec_set_stream(agg, self->agg_stream, strlen(self->agg_stream));
+    return agg;
+}
+
+int
+transform_agg_send(transform_ctx_t *ctx, const char *topic)
+{
+    transform_chain_t *self = ctx->chain;
+    self->agg->seq = ++self->agg_seq;
+    self->stats.aggs++;
+    return s_emit(self, topic, self->agg);
 }
 
 size_t

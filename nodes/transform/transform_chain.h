@@ -28,6 +28,7 @@ typedef struct {
     uint64_t data_out;  /* data records emitted after the last step */
     uint64_t removed;   /* data records removed (REMOVED notices sent) */
     uint64_t alarms;    /* alarm records raised */
+    uint64_t aggs;      /* records made by the chain (window aggregates) */
     uint64_t forwarded; /* eos, removed and alarm records passed on */
     uint64_t ignored;   /* stats records, not forwarded */
     uint64_t skipped;   /* records a step left alone, over all steps */
@@ -50,19 +51,33 @@ void transform_chain_destroy(transform_chain_t **self_p);
 void transform_chain_set_emit(transform_chain_t *self, transform_emit_fn *emit,
                               void *arg);
 
-/* Who raises the alarms: their stream is "alarm.<instance>" and their
- * epoch the run id; their sequence restarts at 1. By default the instance
- * is "transform" and the epoch the time the chain was built. Returns
- * SYM_OK, or SYM_EINVAL when the stream name would pass 255 bytes. */
+/* Who raises the alarms and makes aggregates: their streams are
+ * "alarm.<instance>" and "agg.<instance>", their epoch the run id; their
+ * sequences restart at 1. By default the instance is "transform" and the
+ * epoch the time the chain was built. Returns SYM_OK, or SYM_EINVAL when
+ * a stream name would pass 255 bytes. */
 int transform_chain_set_origin(transform_chain_t *self, const char *instance,
                                uint64_t epoch);
 
+/* The chain's clock, in ns since the Unix epoch; steps see it as the
+ * arrival time of a record. */
+typedef int64_t(transform_clock_fn)(void *arg);
+
+/* Replace the clock (tests); by default it is sym_time_now_ns. */
+void transform_chain_set_clock(transform_chain_t *self,
+                               transform_clock_fn *clock, void *arg);
+
+/* Give every step that keeps time (stale, window) the chance to act;
+ * now_ns is the clock's time. Call it every 100-1000 ms. Returns SYM_OK
+ * or the first code the emit callback returned. */
+int transform_chain_tick(transform_chain_t *self, int64_t now_ns);
+
 /* Run one record, which arrived on topic, and emit the results. Data
- * records go through the steps in order and may be changed in place;
- * one that a step removes becomes a REMOVED notice with the same
- * envelope and a reason field. End-of-stream, removed and alarm records
- * are emitted unchanged; stats records are dropped. Returns SYM_OK or the
- * first code the emit callback returned. */
+ * records go through the steps in order, may be changed in place, and go
+ * out on the topic the last route step chose; one that a step removes
+ * becomes a REMOVED notice with the same envelope and a reason field.
+ * End-of-stream, removed and alarm records are emitted unchanged; stats records
+ * are dropped. Returns SYM_OK or the first code the emit callback returned. */
 int transform_chain_apply(transform_chain_t *self, const char *topic,
                           sym_rec_t *rec);
 

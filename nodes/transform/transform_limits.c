@@ -40,13 +40,27 @@ typedef struct {
     uint64_t count;      /* consecutive samples in candidate */
 } s_track_t;
 
+#define S_MAX_SETS 16
+#define S_DEFAULT_SET "default"
+
+/* The record field that names the active limit set (see limitset). */
+#define S_SET_FIELD "limitset"
+
+/* One limit set: thresholds under a name. */
 typedef struct {
-    transform_name_t field;       /* the sampled value */
-    transform_name_t flag;        /* "<field>.limit" */
+    transform_name_t name;        /* set=NAME, or "default" */
     double limit[S_THRESHOLDS];   /* threshold values */
     bool has_limit[S_THRESHOLDS]; /* which thresholds were given */
-    uint64_t persistence;         /* samples that confirm a change */
-    zhashx_t *tracks;             /* origin stream -> s_track_t */
+} s_set_t;
+
+typedef struct {
+    transform_name_t field;   /* the sampled value */
+    transform_name_t flag;    /* "<field>.limit" */
+    s_set_t sets[S_MAX_SETS]; /* the first one is used when the record
+                                 names no set of this step */
+    size_t set_count;         /* sets in use */
+    uint64_t persistence;     /* samples that confirm a change */
+    zhashx_t *tracks;         /* origin stream -> s_track_t */
 } s_limits_t;
 
 static void
@@ -56,6 +70,9 @@ s_destroy(transform_step_t *step)
     if (self) {
         transform_name_clear(&self->field);
         transform_name_clear(&self->flag);
+        for (size_t i = 0; i < self->set_count; i++) {
+            transform_name_clear(&self->sets[i].name);
+        }
         zhashx_destroy(&self->tracks);
         free(self);
         step->state = NULL;
@@ -67,6 +84,63 @@ s_track_free(void **item)
 {
     free(*item);
     *item = NULL;
+}
+
+/* Start a set named name (len bytes). */
+static int
+s_add_set(s_limits_t *self, const char *name, size_t len, char *err,
+          size_t err_size)
+{
+    if (self->set_count == S_MAX_SETS) {
+        snprintf(err, err_size, "expected at most %d sets", S_MAX_SETS);
+        return SYM_EINVAL;
+    }
+    for (size_t i = 0; i < self->set_count; i++) {
+        if (self->sets[i].name.len == len &&
+            memcmp(self->sets[i].name.text, name, len) == 0) {
+            snprintf(err, err_size, "set '%.*s' given twice", (int) len, name);
+            return SYM_EINVAL;
+        }
+    }
+    int rc = transform_name_set(&self->sets[self->set_count].name, name, len);
+    if (rc != SYM_OK) {
+        snprintf(err, err_size, "%s",
+                 rc == SYM_EINVAL ? "expected a name in set="
+                                  : "out of memory");
+        return rc;
+    }
+    self->set_count++;
+    return SYM_OK;
+}
+
+/* One threshold word; thresholds before any set= form the set
+ * "default". Returns SYM_ENOTFOUND when word is no threshold. */
+static int
+s_parse_threshold(s_limits_t *self, const char *word, char *err,
+                  size_t err_size)
+{
+    for (int i = 0; i < S_THRESHOLDS; i++) {
+        const char *value = transform_kv(word, s_threshold_names[i]);
+        if (value == NULL) {
+            continue;
+        }
+        int rc = self->set_count
+                     ? SYM_OK
+                     : s_add_set(self, S_DEFAULT_SET, strlen(S_DEFAULT_SET),
+                                 err, err_size);
+        if (rc != SYM_OK) {
+            return rc;
+        }
+        s_set_t *set = &self->sets[self->set_count - 1];
+        if (!transform_parse_double(value, &set->limit[i])) {
+            snprintf(err, err_size, "expected a number in %s=, got '%s'",
+                     s_threshold_names[i], value);
+            return SYM_EINVAL;
+        }
+        set->has_limit[i] = true;
+        return SYM_OK;
+    }
+    return SYM_ENOTFOUND;
 }
 
 static int
@@ -82,22 +156,16 @@ s_parse_option(s_limits_t *self, const char *word, char *err, size_t err_size)
         }
         return SYM_OK;
     }
-    for (int i = 0; i < S_THRESHOLDS; i++) {
-        value = transform_kv(word, s_threshold_names[i]);
-        if (value == NULL) {
-            continue;
-        }
-        if (!transform_parse_double(value, &self->limit[i])) {
-            snprintf(err, err_size, "expected a number in %s=, got '%s'",
-                     s_threshold_names[i], value);
-            return SYM_EINVAL;
-        }
-        self->has_limit[i] = true;
-        return SYM_OK;
+    if ((value = transform_kv(word, "set")) != NULL) {
+        return s_add_set(self, value, strlen(value), err, err_size);
+    }
+    int rc = s_parse_threshold(self, word, err, err_size);
+    if (rc != SYM_ENOTFOUND) {
+        return rc;
     }
     snprintf(err, err_size,
-             "expected red-low=, yellow-low=, yellow-high=, red-high= or "
-             "persistence=, got '%s'",
+             "expected set=, red-low=, yellow-low=, yellow-high=, red-high= "
+             "or persistence=, got '%s'",
              word);
     return SYM_EINVAL;
 }
@@ -105,18 +173,20 @@ s_parse_option(s_limits_t *self, const char *word, char *err, size_t err_size)
 /* The thresholds given must not cross: red-low <= yellow-low <=
  * yellow-high <= red-high. */
 static int
-s_check_order(const s_limits_t *self, char *err, size_t err_size)
+s_check_set(const s_set_t *set, bool is_named, char *err, size_t err_size)
 {
     int given = 0;
     int previous = -1;
     for (int i = 0; i < S_THRESHOLDS; i++) {
-        if (!self->has_limit[i]) {
+        if (!set->has_limit[i]) {
             continue;
         }
         given++;
-        if (previous >= 0 && self->limit[previous] > self->limit[i]) {
-            snprintf(err, err_size, "expected %s <= %s",
-                     s_threshold_names[previous], s_threshold_names[i]);
+        if (previous >= 0 && set->limit[previous] > set->limit[i]) {
+            snprintf(err, err_size, "expected %s <= %s%s%s",
+                     s_threshold_names[previous], s_threshold_names[i],
+                     is_named ? " in set " : "",
+                     is_named ? set->name.text : "");
             return SYM_EINVAL;
         }
         previous = i;
@@ -124,8 +194,26 @@ s_check_order(const s_limits_t *self, char *err, size_t err_size)
     if (given == 0) {
         snprintf(err, err_size,
                  "expected at least one of red-low=, "
-                 "yellow-low=, yellow-high=, red-high=");
+                 "yellow-low=, yellow-high=, red-high=%s%s",
+                 is_named ? " in set " : "", is_named ? set->name.text : "");
         return SYM_EINVAL;
+    }
+    return SYM_OK;
+}
+
+static int
+s_check_order(const s_limits_t *self, char *err, size_t err_size)
+{
+    if (self->set_count == 0) {
+        return s_check_set(&self->sets[0], false, err, err_size);
+    }
+    bool is_named = self->set_count > 1 ||
+                    strcmp(self->sets[0].name.text, S_DEFAULT_SET) != 0;
+    for (size_t i = 0; i < self->set_count; i++) {
+        int rc = s_check_set(&self->sets[i], is_named, err, err_size);
+        if (rc != SYM_OK) {
+            return rc;
+        }
     }
     return SYM_OK;
 }
@@ -175,21 +263,40 @@ s_parse(transform_step_t *step, int argc, const char *const *argv, char *err,
 }
 
 static s_state_t
-s_classify(const s_limits_t *self, double x)
+s_classify(const s_set_t *set, double x)
 {
-    if (self->has_limit[S_RL] && x < self->limit[S_RL]) {
+    if (set->has_limit[S_RL] && x < set->limit[S_RL]) {
         return S_RED_LOW;
     }
-    if (self->has_limit[S_YL] && x < self->limit[S_YL]) {
+    if (set->has_limit[S_YL] && x < set->limit[S_YL]) {
         return S_YELLOW_LOW;
     }
-    if (self->has_limit[S_RH] && x > self->limit[S_RH]) {
+    if (set->has_limit[S_RH] && x > set->limit[S_RH]) {
         return S_RED_HIGH;
     }
-    if (self->has_limit[S_YH] && x > self->limit[S_YH]) {
+    if (set->has_limit[S_YH] && x > set->limit[S_YH]) {
         return S_YELLOW_HIGH;
     }
     return S_NOMINAL;
+}
+
+/* The set the record names in its "limitset" field, or the first. */
+static const s_set_t *
+s_active_set(const s_limits_t *self, const sym_rec_t *rec)
+{
+    const sym_val_t *val =
+        sym_rec_get_const(rec, S_SET_FIELD, sizeof S_SET_FIELD - 1);
+    if (val == NULL || val->type != SYM_VAL_STR) {
+        return &self->sets[0];
+    }
+    for (size_t i = 0; i < self->set_count; i++) {
+        const transform_name_t *name = &self->sets[i].name;
+        if (name->len == val->as.s.len &&
+            memcmp(name->text, val->as.s.ptr, name->len) == 0) {
+            return &self->sets[i];
+        }
+    }
+    return &self->sets[0];
 }
 
 /* Feed one sample's state; true when it confirms a change. */
@@ -237,7 +344,7 @@ s_lookup(s_limits_t *self, sym_str_t stream)
 
 static int
 s_raise(const s_limits_t *self, transform_ctx_t *ctx, const sym_rec_t *rec,
-        s_state_t from, s_state_t to, double value)
+        const s_set_t *set, s_state_t from, s_state_t to, double value)
 {
     sym_rec_t *alarm = transform_alarm_begin(ctx, rec);
     const char *from_name = s_state_names[from];
@@ -246,6 +353,7 @@ s_raise(const s_limits_t *self, transform_ctx_t *ctx, const sym_rec_t *rec,
     sym_rec_set_str(alarm, "from", from_name, strlen(from_name));
     sym_rec_set_str(alarm, "to", to_name, strlen(to_name));
     sym_rec_set_double(alarm, "value", value);
+    sym_rec_set_str(alarm, "set", set->name.text, set->name.len);
     return transform_alarm_send(ctx);
 }
 
@@ -265,11 +373,12 @@ s_apply(transform_step_t *step, transform_ctx_t *ctx, sym_rec_t *rec,
         return SYM_OK;
     }
 
+    const s_set_t *set = s_active_set(self, rec);
     s_state_t from = track->confirmed;
-    s_state_t now = s_classify(self, x);
+    s_state_t now = s_classify(set, x);
     int rc = SYM_OK;
     if (s_update(track, now, self->persistence)) {
-        rc = s_raise(self, ctx, rec, from, now, x);
+        rc = s_raise(self, ctx, rec, set, from, now, x);
     }
     /* The names are constants, so the flag's value needs no copy. */
     const char *state = s_state_names[track->confirmed];
@@ -283,8 +392,8 @@ s_apply(transform_step_t *step, transform_ctx_t *ctx, sym_rec_t *rec,
 
 const transform_step_ops_t transform_limits_ops = {
     .name = "limits",
-    .usage = "FIELD [red-low=X] [yellow-low=X] [yellow-high=X] [red-high=X] "
-             "[persistence=N]",
+    .usage = "FIELD [set=NAME] [red-low=X] [yellow-low=X] [yellow-high=X] "
+             "[red-high=X] [set=NAME2 ...] [persistence=N]",
     .parse = s_parse,
     .apply = s_apply,
     .destroy = s_destroy,

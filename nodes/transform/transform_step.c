@@ -13,9 +13,11 @@
 
 /* Adding a kind of step: its file, and one row here. */
 static const transform_step_ops_t *const s_kinds[] = {
-    &transform_filter_ops, &transform_select_ops,    &transform_drop_ops,
-    &transform_rename_ops, &transform_calibrate_ops, &transform_limits_ops,
-    &transform_dedupe_ops,
+    &transform_filter_ops,   &transform_select_ops,    &transform_drop_ops,
+    &transform_rename_ops,   &transform_calibrate_ops, &transform_enum_ops,
+    &transform_limitset_ops, &transform_limits_ops,    &transform_dedupe_ops,
+    &transform_stale_ops,    &transform_derive_ops,    &transform_window_ops,
+    &transform_route_ops,
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])

@@ -22,10 +22,13 @@ typedef enum {
     TRANSFORM_REMOVE,   /* drop it; the chain sends a REMOVED notice */
 } transform_verdict_t;
 
-/* What a step may reach while it handles one record. */
+/* What a step may reach while it handles one record, or a tick. */
 typedef struct {
     transform_chain_t *chain; /* raises alarms (transform_alarm_*) */
-    const char *topic;        /* topic the record arrived on */
+    const char *topic;        /* topic the record goes out on: the one it
+                                 arrived on until a step (route) points
+                                 this at a buffer it owns; NULL in tick */
+    int64_t now_ns;           /* the chain's clock: arrival or tick time */
 } transform_ctx_t;
 
 typedef struct transform_step_t transform_step_t;
@@ -43,6 +46,9 @@ typedef struct {
      * or the code of a failed alarm send, which stops the chain. */
     int (*apply)(transform_step_t *step, transform_ctx_t *ctx, sym_rec_t *rec,
                  transform_verdict_t *verdict);
+    /* Called about every 100 ms with ctx->now_ns set (timeouts, windows).
+     * Returns SYM_OK or the code of a failed send. May be NULL. */
+    int (*tick)(transform_step_t *step, transform_ctx_t *ctx);
     /* Free step->state; also called after a failed parse. May be NULL. */
     void (*destroy)(transform_step_t *step);
 } transform_step_ops_t;
@@ -65,6 +71,12 @@ extern const transform_step_ops_t transform_rename_ops;
 extern const transform_step_ops_t transform_calibrate_ops;
 extern const transform_step_ops_t transform_limits_ops;
 extern const transform_step_ops_t transform_dedupe_ops;
+extern const transform_step_ops_t transform_enum_ops;
+extern const transform_step_ops_t transform_limitset_ops;
+extern const transform_step_ops_t transform_stale_ops;
+extern const transform_step_ops_t transform_derive_ops;
+extern const transform_step_ops_t transform_window_ops;
+extern const transform_step_ops_t transform_route_ops;
 
 /* The kind named name, or NULL. */
 const transform_step_ops_t *transform_step_find(const char *name);
@@ -112,11 +124,48 @@ bool transform_parse_count(const char *text, uint64_t min, uint64_t max,
  * text). */
 bool transform_val_number(const sym_val_t *val, double *out);
 
+/* A map from raw values to names, written "0:OFF,1:ON,2:SAFE". A key
+ * that is a decimal number matches any value of that number (int 2,
+ * float 2.0, text "2"); other keys match text of the same bytes. */
+typedef struct {
+    transform_name_t key;  /* as written */
+    transform_name_t name; /* what it maps to */
+    bool is_number;        /* key is a decimal number */
+    double number;         /* its value */
+} transform_map_entry_t;
+
+typedef struct {
+    transform_map_entry_t *items; /* owned */
+    size_t count;
+} transform_map_t;
+
+/* Parse "K:NAME,K:NAME,..." into map (appending). On failure writes what
+ * was expected into err, with what naming the option, and returns
+ * SYM_EINVAL or SYM_ENOMEM. */
+int transform_map_parse(transform_map_t *map, const char *text,
+                        const char *what, char *err, size_t err_size);
+void transform_map_clear(transform_map_t *map);
+
+/* The name val maps to, or NULL. */
+const transform_name_t *transform_map_find(const transform_map_t *map,
+                                           const sym_val_t *val);
+
 /* Raise an alarm: begin returns the chain's preallocated alarm record with
- * its envelope and the source_* fields filled from cause; the step adds
- * its own fields, then send numbers it and emits it on "alarm.<topic>".
- * The record is valid until send. Send returns SYM_OK or the emit code. */
+ * its envelope; with a cause, send adds the source_* fields from it and
+ * the alarm takes its event and ingest times, without one (a timeout)
+ * both are ctx->now_ns. The step adds its own fields, then send numbers
+ * it and emits it on "alarm.<ctx->topic>". The record is valid until
+ * send. Send returns SYM_OK or the emit code. */
 sym_rec_t *transform_alarm_begin(transform_ctx_t *ctx, const sym_rec_t *cause);
 int transform_alarm_send(transform_ctx_t *ctx);
+
+/* Emit a record the chain makes itself (a window's aggregate): begin
+ * returns the chain's preallocated record, kind data, stream
+ * "agg.<instance>", the chain's epoch, ingest time ctx->now_ns; the step
+ * sets the event time and fields, then send numbers it (its own sequence
+ * from 1) and emits it on topic, past any later step. Send returns SYM_OK
+ * or the emit code. */
+sym_rec_t *transform_agg_begin(transform_ctx_t *ctx);
+int transform_agg_send(transform_ctx_t *ctx, const char *topic);
 
 #endif

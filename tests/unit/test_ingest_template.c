@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "ingest_match.h"
-#include "ingest_template.h"
+#include "sym_template.h"
 #include "sym_err.h"
 
 static int
@@ -50,17 +50,17 @@ s_expand(const char *text, const sym_rec_t *rec, const char *stream, char *buf,
 {
     int rc = SYM_OK;
     char err[128];
-    ingest_template_t *tpl = ingest_template_new(text, &rc, err, sizeof err);
+    sym_template_t *tpl = sym_template_new(text, &rc, err, sizeof err);
     assert_non_null(tpl);
     size_t len = 0;
     const char *name = NULL;
-    rc = ingest_template_expand(tpl, rec, stream, buf, size, &len, &name);
+    rc = sym_template_expand(tpl, rec, stream, buf, size, &len, &name);
     if (rc == SYM_OK) {
         assert_int_equal(len, strlen(buf));
     }
     snprintf(s_missing, sizeof s_missing, "%s", name ? name : "");
     *missing = s_missing;
-    ingest_template_destroy(&tpl);
+    sym_template_destroy(&tpl);
     assert_null(tpl);
     return rc;
 }
@@ -68,7 +68,7 @@ s_expand(const char *text, const sym_rec_t *rec, const char *stream, char *buf,
 static void
 test_template_expands_text_field(void **state)
 {
-    char buf[INGEST_NAME_MAX];
+    char buf[SYM_TEMPLATE_MAX];
     const char *missing = NULL;
     assert_int_equal(
         s_expand("qb50.{source}", *state, NULL, buf, sizeof buf, &missing),
@@ -79,7 +79,7 @@ test_template_expands_text_field(void **state)
 static void
 test_template_expands_numbers_and_bools(void **state)
 {
-    char buf[INGEST_NAME_MAX];
+    char buf[SYM_TEMPLATE_MAX];
     const char *missing = NULL;
     assert_int_equal(s_expand("exp{expedition}.o{offset}.{ok}.{vbatt}", *state,
                               NULL, buf, sizeof buf, &missing),
@@ -90,7 +90,7 @@ test_template_expands_numbers_and_bools(void **state)
 static void
 test_template_stream_placeholder_uses_stream(void **state)
 {
-    char buf[INGEST_NAME_MAX];
+    char buf[SYM_TEMPLATE_MAX];
     const char *missing = NULL;
     assert_int_equal(s_expand("tlm.{stream}", *state, "qb50.tartu", buf,
                               sizeof buf, &missing),
@@ -101,7 +101,7 @@ test_template_stream_placeholder_uses_stream(void **state)
 static void
 test_template_literal_only(void **state)
 {
-    char buf[INGEST_NAME_MAX];
+    char buf[SYM_TEMPLATE_MAX];
     const char *missing = NULL;
     assert_int_equal(
         s_expand("ingest", *state, NULL, buf, sizeof buf, &missing), SYM_OK);
@@ -111,7 +111,7 @@ test_template_literal_only(void **state)
 static void
 test_template_missing_field_is_named(void **state)
 {
-    char buf[INGEST_NAME_MAX];
+    char buf[SYM_TEMPLATE_MAX];
     const char *missing = NULL;
     assert_int_equal(
         s_expand("qb50.{station}", *state, NULL, buf, sizeof buf, &missing),
@@ -153,8 +153,8 @@ test_template_rejects_bad_braces(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = SYM_OK;
         char err[128] = "";
-        ingest_template_t *tpl =
-            ingest_template_new(bad[i], &rc, err, sizeof err);
+        sym_template_t *tpl =
+            sym_template_new(bad[i], &rc, err, sizeof err);
         assert_null(tpl);
         assert_int_equal(rc, SYM_EINVAL);
         assert_non_null(strstr(err, bad[i]));
@@ -167,13 +167,13 @@ test_template_knows_stream_only(void **state)
     (void) state;
     int rc = SYM_OK;
     char err[128];
-    ingest_template_t *tpl =
-        ingest_template_new("tlm.{stream}", &rc, err, sizeof err);
-    assert_true(ingest_template_needs_stream_only(tpl));
-    ingest_template_destroy(&tpl);
-    tpl = ingest_template_new("tlm.{source}.{stream}", &rc, err, sizeof err);
-    assert_false(ingest_template_needs_stream_only(tpl));
-    ingest_template_destroy(&tpl);
+    sym_template_t *tpl =
+        sym_template_new("tlm.{stream}", &rc, err, sizeof err);
+    assert_true(sym_template_needs_stream_only(tpl));
+    sym_template_destroy(&tpl);
+    tpl = sym_template_new("tlm.{source}.{stream}", &rc, err, sizeof err);
+    assert_false(sym_template_needs_stream_only(tpl));
+    sym_template_destroy(&tpl);
 }
 
 /* A filter made of the given FIELD=VALUE words. */

@@ -96,11 +96,12 @@ s_assert_alarm(s_fixture_t *fx, uint64_t seq, const char *from, const char *to,
     assert_int_equal(alarm->seq, seq);
     assert_int_equal(alarm->event_ns, fx->rec->event_ns);
     assert_int_equal(alarm->ingest_ns, fx->rec->ingest_ns);
-    assert_int_equal(alarm->field_count, 7);
+    assert_int_equal(alarm->field_count, 8);
     assert_string_equal(tt_str(alarm, "field"), "vbatt");
     assert_string_equal(tt_str(alarm, "from"), from);
     assert_string_equal(tt_str(alarm, "to"), to);
     assert_true(tt_num(alarm, "value") == value);
+    assert_string_equal(tt_str(alarm, "set"), "default");
     char stream[256];
     snprintf(stream, sizeof stream, "%.*s", (int) fx->rec->stream.len,
              fx->rec->stream.ptr);
@@ -259,8 +260,115 @@ test_transform_limits_rejects_bad_settings(void **state)
          "t:1: limits: expected a count of 1-1000000 in persistence=, got "
          "'0'"},
         {"limits vbatt red-high=8 green=1",
-         "t:1: limits: expected red-low=, yellow-low=, yellow-high=, "
+         "t:1: limits: expected set=, red-low=, yellow-low=, yellow-high=, "
          "red-high= or persistence=, got 'green=1'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[512] = "";
+        transform_chain_t *chain =
+            transform_chain_parse("t", cases[i].text, err, sizeof err);
+        assert_null(chain);
+        assert_string_equal(err, cases[i].want);
+    }
+}
+
+#define MODE_SETS                                                              \
+    "limitset mode map=0:safe,1:nominal default=nominal\n"                     \
+    "limits vbatt set=nominal red-low=6.5 yellow-low=7.0 yellow-high=8.3 "     \
+    "red-high=8.6 set=safe red-low=6.0 yellow-low=6.2 yellow-high=8.0 "        \
+    "red-high=8.2 persistence=2"
+
+/* Send a vbatt sample with mode (none when mode < 0); returns the alarms
+ * it raised and checks the flag and the set the record was given. */
+static size_t
+s_sample_mode(s_fixture_t *fx, const char *stream, int mode, double vbatt,
+              const char *flag, const char *set)
+{
+    tt_collect_clear(fx->out);
+    tt_data(fx->rec, stream, ++fx->seq);
+    if (mode >= 0) {
+        sym_rec_set_int(fx->rec, "mode", mode);
+    }
+    sym_rec_set_double(fx->rec, "vbatt", vbatt);
+    assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
+    const sym_rec_t *data = tt_collect_nth(fx->out, SYM_KIND_DATA, 0, NULL);
+    assert_non_null(data);
+    assert_string_equal(tt_str(data, "vbatt.limit"), flag);
+    assert_string_equal(tt_str(data, "limitset"), set);
+    return fx->out->kinds[SYM_KIND_ALARM];
+}
+
+static void
+s_assert_set_alarm(s_fixture_t *fx, const char *set, const char *from,
+                   const char *to)
+{
+    const sym_rec_t *alarm = tt_collect_nth(fx->out, SYM_KIND_ALARM, 0, NULL);
+    assert_non_null(alarm);
+    assert_string_equal(tt_str(alarm, "set"), set);
+    assert_string_equal(tt_str(alarm, "from"), from);
+    assert_string_equal(tt_str(alarm, "to"), to);
+}
+
+static void
+test_transform_limits_switch_sets_with_mode(void **state)
+{
+    s_fixture_t *fx = *state;
+    s_chain(fx, MODE_SETS);
+
+    assert_int_equal(s_sample_mode(fx, "s", 1, 8.1, "nominal", "nominal"), 0);
+    assert_int_equal(s_sample_mode(fx, "s", -1, 8.1, "nominal", "nominal"), 0);
+    /* Safe mode: 8.1 is above safe's yellow-high; persistence 2 holds the
+     * change back one sample, and a record without a mode keeps the
+     * stream's last mode. */
+    assert_int_equal(s_sample_mode(fx, "s", 0, 8.1, "nominal", "safe"), 0);
+    assert_int_equal(s_sample_mode(fx, "s", -1, 8.1, "yellow-high", "safe"), 1);
+    s_assert_set_alarm(fx, "safe", "nominal", "yellow-high");
+    assert_int_equal(s_sample_mode(fx, "s", -1, 8.1, "yellow-high", "safe"), 0);
+    /* Back to nominal mode: the same value is nominal again. */
+    assert_int_equal(s_sample_mode(fx, "s", 1, 8.1, "yellow-high", "nominal"),
+                     0);
+    assert_int_equal(s_sample_mode(fx, "s", 1, 8.1, "nominal", "nominal"), 1);
+    s_assert_set_alarm(fx, "nominal", "yellow-high", "nominal");
+
+    /* Another stream has no mode yet: default=. */
+    assert_int_equal(s_sample_mode(fx, "t", -1, 8.1, "nominal", "nominal"), 0);
+    /* An unmapped mode uses default= too. */
+    assert_int_equal(s_sample_mode(fx, "s", 5, 8.1, "nominal", "nominal"), 0);
+}
+
+static void
+test_transform_limits_record_without_set_uses_first(void **state)
+{
+    s_fixture_t *fx = *state;
+    s_chain(fx, "limits vbatt set=nominal red-high=8.6 set=safe red-high=8.2");
+    tt_data(fx->rec, "s", ++fx->seq);
+    sym_rec_set_double(fx->rec, "vbatt", 8.4);
+    assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
+    assert_int_equal(fx->out->kinds[SYM_KIND_ALARM], 0);
+    tt_data(fx->rec, "s", ++fx->seq);
+    sym_rec_set_double(fx->rec, "vbatt", 8.4);
+    sym_rec_set_str(fx->rec, "limitset", "safe", 4);
+    assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
+    s_assert_set_alarm(fx, "safe", "nominal", "red-high");
+}
+
+static void
+test_transform_limits_rejects_bad_sets(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *text;
+        const char *want;
+    } cases[] = {
+        {"limits v set=a red-high=1 set=a red-high=2",
+         "t:1: limits: set 'a' given twice"},
+        {"limits v set=a red-high=1 set=b",
+         "t:1: limits: expected at least one of red-low=, yellow-low=, "
+         "yellow-high=, red-high= in set b"},
+        {"limits v set=a red-high=1 set=b red-low=3 red-high=2",
+         "t:1: limits: expected red-low <= red-high in set b"},
+        {"limitset mode default=x",
+         "t:1: limitset: expected map=MODE:SET,... (missing argument)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char err[512] = "";
@@ -284,6 +392,9 @@ main(void)
         S_TEST(test_transform_limits_with_some_thresholds_only),
         S_TEST(test_transform_limits_skips_missing_and_text_values),
         S_TEST(test_transform_limits_rejects_bad_settings),
+        S_TEST(test_transform_limits_switch_sets_with_mode),
+        S_TEST(test_transform_limits_record_without_set_uses_first),
+        S_TEST(test_transform_limits_rejects_bad_sets),
 #undef S_TEST
     };
     return cmocka_run_group_tests_name("transform_limits", tests, NULL, NULL);

@@ -372,8 +372,9 @@ test_transform_parse_errors_name_file_and_line(void **state)
     (void) state;
     s_assert_parse_error("# steps\n\nfitler vbatt > 1\n",
                          "demo.steps:3: unknown step 'fitler' (expected "
-                         "filter, select, drop, rename, calibrate, limits, "
-                         "dedupe)");
+                         "filter, select, drop, rename, calibrate, enum, "
+                         "limitset, limits, dedupe, stale, derive, window, "
+                         "route)");
     s_assert_parse_error("select a\ncalibrate raw poly=1,x2\n",
                          "demo.steps:2: calibrate: expected a number in "
                          "poly=, got 'x2'");
@@ -402,17 +403,19 @@ test_transform_parse_errors_for_missing_arguments(void **state)
                          "demo.steps:1: rename: expected OLD=NEW, got 'a'");
     s_assert_parse_error("calibrate raw",
                          "demo.steps:1: calibrate: expected poly=c0,c1,... "
-                         "(missing argument)");
+                         "or segments=x0:c0,c1,...;x1:... (missing "
+                         "argument)");
     s_assert_parse_error("calibrate poly=1,2",
                          "demo.steps:1: calibrate: expected FIELD "
-                         "poly=c0,c1,... [out=NAME]");
+                         "poly=c0,c1,...|segments=x0:c0,c1,...;x1:... "
+                         "[out=NAME]");
     s_assert_parse_error("dedupe window=5",
                          "demo.steps:1: dedupe: expected key=F1,F2,... "
                          "[window=N] (missing argument)");
     s_assert_parse_error("limits",
-                         "demo.steps:1: limits: expected FIELD [red-low=X] "
-                         "[yellow-low=X] [yellow-high=X] [red-high=X] "
-                         "[persistence=N]");
+                         "demo.steps:1: limits: expected FIELD [set=NAME] "
+                         "[red-low=X] [yellow-low=X] [yellow-high=X] "
+                         "[red-high=X] [set=NAME2 ...] [persistence=N]");
     s_assert_parse_error("filter a == \"open",
                          "demo.steps:1: unterminated quote");
 }

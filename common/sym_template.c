@@ -1,7 +1,7 @@
-/* ingest_template.c: stream and topic names built from record fields.
+/* sym_template.c: stream and topic names built from record fields.
  * Copyright (c) 2026 The Symphony authors
  * SPDX-License-Identifier: MIT */
-#include "ingest_template.h"
+#include "sym_template.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -18,14 +18,14 @@ typedef struct {
     size_t len;
 } s_part_t;
 
-struct ingest_template_t {
+struct sym_template_t {
     s_part_t *parts;
     size_t count;
     bool needs_stream_only;
 };
 
 static int
-s_add_part(ingest_template_t *self, bool is_field, const char *text, size_t len)
+s_add_part(sym_template_t *self, bool is_field, const char *text, size_t len)
 {
     s_part_t *parts = realloc(self->parts, (self->count + 1) * sizeof *parts);
     if (parts == NULL) {
@@ -45,7 +45,7 @@ s_add_part(ingest_template_t *self, bool is_field, const char *text, size_t len)
 
 /* Split text into literal parts and {field} parts. */
 static int
-s_parse(ingest_template_t *self, const char *text, char *err, size_t err_size)
+s_parse(sym_template_t *self, const char *text, char *err, size_t err_size)
 {
     const char *pos = text;
     while (*pos) {
@@ -74,11 +74,11 @@ s_parse(ingest_template_t *self, const char *text, char *err, size_t err_size)
     return SYM_OK;
 }
 
-ingest_template_t *
-ingest_template_new(const char *text, int *rc, char *err, size_t err_size)
+sym_template_t *
+sym_template_new(const char *text, int *rc, char *err, size_t err_size)
 {
     assert(text);
-    ingest_template_t *self = calloc(1, sizeof *self);
+    sym_template_t *self = calloc(1, sizeof *self);
     if (self == NULL) {
         *rc = SYM_ENOMEM;
         snprintf(err, err_size, "out of memory");
@@ -90,18 +90,18 @@ ingest_template_new(const char *text, int *rc, char *err, size_t err_size)
         snprintf(err, err_size, "out of memory");
     }
     if (*rc != SYM_OK) {
-        ingest_template_destroy(&self);
+        sym_template_destroy(&self);
     }
     return self;
 }
 
 void
-ingest_template_destroy(ingest_template_t **self_p)
+sym_template_destroy(sym_template_t **self_p)
 {
     if (self_p == NULL || *self_p == NULL) {
         return;
     }
-    ingest_template_t *self = *self_p;
+    sym_template_t *self = *self_p;
     for (size_t i = 0; i < self->count; i++) {
         free(self->parts[i].text);
     }
@@ -111,7 +111,7 @@ ingest_template_destroy(ingest_template_t **self_p)
 }
 
 bool
-ingest_template_needs_stream_only(const ingest_template_t *self)
+sym_template_needs_stream_only(const sym_template_t *self)
 {
     return self->needs_stream_only;
 }
@@ -189,9 +189,9 @@ s_field_text(const s_part_t *part, const sym_rec_t *rec, const char *stream,
 }
 
 int
-ingest_template_expand(const ingest_template_t *self, const sym_rec_t *rec,
-                       const char *stream, char *buf, size_t size, size_t *len,
-                       const char **missing)
+sym_template_expand(const sym_template_t *self, const sym_rec_t *rec,
+                    const char *stream, char *buf, size_t size, size_t *len,
+                    const char **missing)
 {
     assert(size > 0);
     size_t used = 0;
