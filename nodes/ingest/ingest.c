@@ -159,8 +159,7 @@ s_open_rules(ingest_t *self, char *err, size_t err_size)
         return s_invalid(err, err_size, *cfg->topic ? "stream" : "topic",
                          "expected a template that is not empty");
     }
-    self->stream_tpl =
-        sym_template_new(self->stream_text, &rc, err, err_size);
+    self->stream_tpl = sym_template_new(self->stream_text, &rc, err, err_size);
     if (self->stream_tpl == NULL) {
         return rc;
     }
@@ -168,8 +167,7 @@ s_open_rules(ingest_t *self, char *err, size_t err_size)
     if (self->topic_tpl == NULL) {
         return rc;
     }
-    self->is_topic_per_stream =
-        sym_template_needs_stream_only(self->topic_tpl);
+    self->is_topic_per_stream = sym_template_needs_stream_only(self->topic_tpl);
     self->match = ingest_match_new(&cfg->match, &rc, err, err_size);
     return self->match ? SYM_OK : rc;
 }

@@ -64,8 +64,8 @@ s_topic(ingest_t *self, ingest_stream_t *stream, const char **reason,
     }
     size_t len = 0;
     int rc = sym_template_expand(self->topic_tpl, self->rec, stream->name,
-                                    self->topic_buf, sizeof self->topic_buf,
-                                    &len, field);
+                                 self->topic_buf, sizeof self->topic_buf, &len,
+                                 field);
     if (rc != SYM_OK) {
         *reason = rc == SYM_ENOTFOUND ? "missing-field" : "topic-too-long";
         return NULL;
@@ -88,9 +88,9 @@ static ingest_stream_t *
 s_stream(ingest_t *self, const char **reason, const char **field, int *rc)
 {
     size_t len = 0;
-    *rc = sym_template_expand(self->stream_tpl, self->rec, NULL,
-                                 self->stream_buf, sizeof self->stream_buf,
-                                 &len, field);
+    *rc =
+        sym_template_expand(self->stream_tpl, self->rec, NULL, self->stream_buf,
+                            sizeof self->stream_buf, &len, field);
     if (*rc != SYM_OK || len == 0) {
         *reason = *rc == SYM_ENOTFOUND ? "missing-field"
                   : len == 0           ? "empty-stream"

@@ -153,8 +153,7 @@ test_template_rejects_bad_braces(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = SYM_OK;
         char err[128] = "";
-        sym_template_t *tpl =
-            sym_template_new(bad[i], &rc, err, sizeof err);
+        sym_template_t *tpl = sym_template_new(bad[i], &rc, err, sizeof err);
         assert_null(tpl);
         assert_int_equal(rc, SYM_EINVAL);
         assert_non_null(strstr(err, bad[i]));
