@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_ipc.h"
 #include "sym_peers.h"
 #include "sym_sig.h"
 #include "sym_wire.h"
@@ -38,6 +39,8 @@ struct sym_out_t {
 
     sym_peers_t *peers;      /* PUSH: connected peers, to name a drop */
     sym_out_counts_t counts; /* this output's own counters */
+    char *endpoints;         /* to clean up ipc files */
+    int type;                /* ZMQ_PUB or ZMQ_PUSH */
 };
 
 int
@@ -96,6 +99,8 @@ sym_out_new(const sym_out_opts_t *opts, const sym_sock_policy_t *policy,
         goto fail;
     }
     self->handle = zsock_resolve(self->sock);
+    self->endpoints = strdup(opts->endpoints);
+    self->type = opts->type;
     if (opts->type == ZMQ_PUSH) {
         self->peers = sym_peers_new(self->sock);
     }
@@ -156,6 +161,9 @@ sym_out_destroy(sym_out_t **self_p)
     msgpack_sbuffer_destroy(&self->batch);
     sym_peers_destroy(&self->peers);
     zsock_destroy(&self->sock);
+    sym_ipc_unlink_bound(self->endpoints,
+                         sym_sock_binds_by_default(self->type));
+    free(self->endpoints);
     free(self);
     *self_p = NULL;
 }

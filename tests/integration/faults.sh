@@ -17,7 +17,8 @@ start()
 {
     local name=$1 node=$2
     shift 2
-    "$(sym_bin "$node")" --name "$name" "$@" 2>>"$work_dir/$name.log" &
+    "$(sym_bin "$node")" --name "$name" "$@" >>"$work_dir/$name.out" \
+        2>>"$work_dir/$name.log" &
     printf -v "pid_$name" '%s' "$!"
     fault_pids+=("$!")
 }
