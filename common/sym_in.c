@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_ipc.h"
 #include "sym_sig.h"
 
 #define SYM_IN_MAX 16
 
 struct sym_in_t {
     zsock_t *socks[SYM_IN_MAX];       /* SUB or PULL sockets */
+    char *endpoints[SYM_IN_MAX];      /* theirs, to clean up ipc files */
     zmq_pollitem_t items[SYM_IN_MAX]; /* their libzmq handles */
     size_t count;                     /* inputs in use */
     size_t next;                      /* where the next scan starts */
@@ -45,7 +47,10 @@ sym_in_destroy(sym_in_t **self_p)
     }
     sym_in_t *self = *self_p;
     for (size_t i = 0; i < self->count; i++) {
+        bool binds = sym_sock_binds_by_default(zsock_type(self->socks[i]));
         zsock_destroy(&self->socks[i]);
+        sym_ipc_unlink_bound(self->endpoints[i], binds);
+        free(self->endpoints[i]);
     }
     zmq_msg_close(&self->topic);
     zmq_msg_close(&self->payload);
@@ -76,6 +81,7 @@ sym_in_add(sym_in_t *self, int type, const char *endpoints,
         }
     }
     self->socks[self->count] = sock;
+    self->endpoints[self->count] = strdup(endpoints);
     self->items[self->count] =
         (zmq_pollitem_t){zsock_resolve(sock), 0, ZMQ_POLLIN, 0};
     self->count++;

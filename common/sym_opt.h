@@ -39,6 +39,9 @@ typedef struct {
     char *config;    /* file read before the command line */
     bool help;       /* print --help and exit 0 */
     bool version;    /* print the version and exit 0 */
+
+    char *stats_pub;  /* PUB endpoints for stats records, or NULL */
+    int64_t stats_ms; /* interval between stats records */
 } sym_opt_common_t;
 
 /* Rows for the common options, given the node config type, the name of
@@ -53,6 +56,12 @@ typedef struct {
          offsetof(type, field.config)},                                        \
         {"help", SYM_OPT_BOOL, NULL, "print this help and exit",               \
          offsetof(type, field.help)},                                          \
+        {"stats-pub", SYM_OPT_STR, NULL,                                       \
+         "PUB endpoints for the node's stats records (default: none)",         \
+         offsetof(type, field.stats_pub)},                                     \
+        {"stats-ms", SYM_OPT_INT, "1000",                                      \
+         "interval between stats records, ms",                                 \
+         offsetof(type, field.stats_ms)},                                      \
     {                                                                          \
         "version", SYM_OPT_BOOL, NULL, "print the version and exit",           \
             offsetof(type, field.version)                                      \

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_ipc.h"
+#include "sym_peers.h"
 #include "sym_sig.h"
 #include "sym_wire.h"
 
@@ -34,6 +36,11 @@ struct sym_out_t {
     size_t queue_cap;      /* slots in the ring */
     size_t queue_head;     /* oldest slot */
     size_t queue_len;      /* slots in use */
+
+    sym_peers_t *peers;      /* PUSH: connected peers, to name a drop */
+    sym_out_counts_t counts; /* this output's own counters */
+    char *endpoints;         /* to clean up ipc files */
+    int type;                /* ZMQ_PUB or ZMQ_PUSH */
 };
 
 int
@@ -92,6 +99,11 @@ sym_out_new(const sym_out_opts_t *opts, const sym_sock_policy_t *policy,
         goto fail;
     }
     self->handle = zsock_resolve(self->sock);
+    self->endpoints = strdup(opts->endpoints);
+    self->type = opts->type;
+    if (opts->type == ZMQ_PUSH) {
+        self->peers = sym_peers_new(self->sock);
+    }
     *rc = SYM_OK;
     return self;
 
@@ -108,10 +120,21 @@ s_queued_free(s_queued_t *item)
     *item = (s_queued_t){NULL, NULL, 0, 0};
 }
 
+/* A send that could not go out: with no peer connected the records had
+ * nowhere to go (no_peer); otherwise every peer was at its HWM (full). */
 static void
 s_count_drop(sym_out_t *self, size_t records)
 {
-    self->stats->values[SYM_CTR_DROP_FULL] += records;
+    if (records == 0) {
+        return;
+    }
+    if (self->peers && sym_peers_count(self->peers) == 0) {
+        self->stats->values[SYM_CTR_DROP_NO_PEER] += records;
+        self->counts.drop_no_peer += records;
+    } else {
+        self->stats->values[SYM_CTR_DROP_FULL] += records;
+        self->counts.drop_full += records;
+    }
 }
 
 void
@@ -136,7 +159,11 @@ sym_out_destroy(sym_out_t **self_p)
     }
     free(self->queue);
     msgpack_sbuffer_destroy(&self->batch);
+    sym_peers_destroy(&self->peers);
     zsock_destroy(&self->sock);
+    sym_ipc_unlink_bound(self->endpoints,
+                         sym_sock_binds_by_default(self->type));
+    free(self->endpoints);
     free(self);
     *self_p = NULL;
 }
@@ -171,6 +198,7 @@ s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
     }
     self->stats->values[SYM_CTR_SENT] += records;
     self->stats->values[SYM_CTR_MESSAGES_OUT]++;
+    self->counts.sent += records;
     return SYM_OK;
 }
 
@@ -277,6 +305,14 @@ sym_out_pending(const sym_out_t *self)
         pending += self->queue[slot].records;
     }
     return pending;
+}
+
+void
+sym_out_counts(sym_out_t *self, sym_out_counts_t *counts)
+{
+    *counts = self->counts;
+    counts->pending = sym_out_pending(self);
+    counts->peers = self->peers ? sym_peers_count(self->peers) : -1;
 }
 
 zsock_t *

@@ -6,6 +6,7 @@
 #define SYM_OUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sym_rec.h"
 #include "sym_sock.h"
@@ -56,6 +57,18 @@ int sym_out_flush(sym_out_t *self);
 
 /* Records waiting in the pending batch and the drop-oldest queue. */
 size_t sym_out_pending(const sym_out_t *self);
+
+/* What one output did, apart from the node's totals. */
+typedef struct {
+    uint64_t sent;         /* records the socket took */
+    uint64_t drop_full;    /* dropped: every peer at its HWM */
+    uint64_t drop_no_peer; /* dropped: no peer connected */
+    size_t pending;        /* records waiting, as sym_out_pending */
+    int peers;             /* PUSH: peers connected now; PUB: -1 */
+} sym_out_counts_t;
+
+/* Fill counts for this output. */
+void sym_out_counts(sym_out_t *self, sym_out_counts_t *counts);
 
 /* The socket, for options and monitoring. */
 zsock_t *sym_out_sock(sym_out_t *self);

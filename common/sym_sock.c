@@ -17,7 +17,7 @@ sym_sock_policy_default(sym_sock_policy_t *policy)
         .rcvhwm = SYM_DEFAULT_RCVHWM,
         .linger_ms = SYM_DEFAULT_LINGER_MS,
         .reconnect_ivl_ms = 100,
-        .reconnect_ivl_max_ms = 5000,
+        .reconnect_ivl_max_ms = 500,
         .heartbeat_ivl_ms = 1000,
         .heartbeat_timeout_ms = 3000,
         .max_msg_bytes = 1024 * 1024 + 64 * 1024,

@@ -174,7 +174,8 @@ s_open_rules(ingest_t *self, char *err, size_t err_size)
 
 static int
 s_open_output(ingest_t *self, int type, const char *endpoints,
-              sym_full_t on_full, char *err, size_t err_size)
+              sym_full_t on_full, sym_stats_t *stats, char *err,
+              size_t err_size)
 {
     sym_sock_policy_t policy;
     sym_sock_policy_default(&policy);
@@ -187,8 +188,7 @@ s_open_output(ingest_t *self, int type, const char *endpoints,
         .batch_bytes = (size_t) self->cfg->batch_bytes,
     };
     int rc = SYM_OK;
-    sym_out_t *out =
-        sym_out_new(&opts, &policy, &self->stats, &rc, err, err_size);
+    sym_out_t *out = sym_out_new(&opts, &policy, stats, &rc, err, err_size);
     if (out == NULL) {
         return rc;
     }
@@ -207,12 +207,22 @@ s_open_outputs(ingest_t *self, char *err, size_t err_size)
     }
     int rc = SYM_OK;
     if (cfg->pub) {
-        /* A PUB socket drops for slow subscribers and never waits. */
-        rc = s_open_output(self, ZMQ_PUB, cfg->pub, SYM_FULL_DROP_NEWEST, err,
-                           err_size);
+        /* A PUB socket drops for slow subscribers and never waits. With a
+         * PUSH too, its counters are kept apart so a record handed to
+         * both is counted as sent once. */
+        sym_stats_t *stats = cfg->push ? &self->pub_stats : &self->stats;
+        rc = s_open_output(self, ZMQ_PUB, cfg->pub, SYM_FULL_DROP_NEWEST, stats,
+                           err, err_size);
+        sym_statpub_add_out(self->statpub, "pub",
+                            self->outs[self->out_count - 1], (int) cfg->sndhwm);
     }
     if (rc == SYM_OK && cfg->push) {
-        rc = s_open_output(self, ZMQ_PUSH, cfg->push, on_full, err, err_size);
+        rc = s_open_output(self, ZMQ_PUSH, cfg->push, on_full, &self->stats,
+                           err, err_size);
+    }
+    if (rc == SYM_OK && cfg->push) {
+        sym_statpub_add_out(self->statpub, "push",
+                            self->outs[self->out_count - 1], (int) cfg->sndhwm);
     }
     return rc;
 }
@@ -243,6 +253,12 @@ ingest_new(const ingest_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (*rc == SYM_OK) {
         *rc = s_open_rules(self, err, err_size);
     }
+    self->epoch =
+        cfg->epoch ? (uint64_t) cfg->epoch : (uint64_t) sym_time_now_ns();
+    if (*rc == SYM_OK) {
+        self->statpub = sym_statpub_new(&cfg->common, "ingest", self->epoch, rc,
+                                        err, err_size);
+    }
     if (*rc == SYM_OK) {
         *rc = s_open_outputs(self, err, err_size);
     }
@@ -250,8 +266,6 @@ ingest_new(const ingest_cfg_t *cfg, int *rc, char *err, size_t err_size)
         ingest_destroy(&self);
         return NULL;
     }
-    self->epoch =
-        cfg->epoch ? (uint64_t) cfg->epoch : (uint64_t) sym_time_now_ns();
     self->wall_minus_mono_ns = sym_time_now_ns() - sym_time_mono_ns();
     self->last_flush_ns = sym_time_mono_ns();
     return self;
@@ -275,6 +289,7 @@ ingest_destroy(ingest_t **self_p)
     sym_template_destroy(&self->stream_tpl);
     ingest_streams_destroy(&self->streams);
     sym_rec_destroy(&self->rec);
+    sym_statpub_destroy(&self->statpub);
     free(self);
     *self_p = NULL;
 }

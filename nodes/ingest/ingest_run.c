@@ -33,6 +33,7 @@ ingest_flush(ingest_t *self)
         }
     }
     self->last_flush_ns = sym_time_mono_ns();
+    sym_statpub_tick(self->statpub, &self->stats);
     return rc;
 }
 
@@ -186,6 +187,7 @@ s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
         sym_time_sleep_until(*now_ns +
                              (slice_ns < S_SLICE_NS ? slice_ns : S_SLICE_NS));
         *now_ns = sym_time_mono_ns();
+        sym_statpub_tick(self->statpub, &self->stats);
     }
     return rc;
 }
@@ -288,6 +290,29 @@ s_step(ingest_t *self, bool *is_end)
     return rc;
 }
 
+/* Flush until the outputs hold nothing (a drop-oldest queue sends as
+ * peers take it) or the linger has passed: the end markers should not
+ * stay behind in a queue when the node exits. */
+static int
+s_drain(ingest_t *self)
+{
+    int64_t deadline_ms = sym_time_mono_ms() + self->cfg->linger_ms;
+    int rc = ingest_flush(self);
+    while (rc == SYM_OK && sym_time_mono_ms() < deadline_ms &&
+           !sym_sig_stopping()) {
+        size_t pending = 0;
+        for (size_t i = 0; i < self->out_count; i++) {
+            pending += sym_out_pending(self->outs[i]);
+        }
+        if (pending == 0) {
+            break;
+        }
+        sym_time_sleep_until(sym_time_mono_ns() + 10 * SYM_NS_PER_MS);
+        rc = ingest_flush(self);
+    }
+    return rc;
+}
+
 /* One end-of-stream record per stream: its last seq, on its last
  * topic. */
 static int
@@ -316,7 +341,7 @@ s_send_eos(ingest_t *self)
         }
         self->eos_sent++;
     }
-    return ingest_flush(self);
+    return s_drain(self);
 }
 
 static void
@@ -335,20 +360,37 @@ s_log_start(const ingest_t *self)
                  ingest_match_size(self->match), self->epoch);
 }
 
+/* What each stream sent, so a test or an operator can check the sink's
+ * account of it: sent = stored + removed + lost. */
+static void
+s_log_streams(ingest_t *self)
+{
+    for (size_t i = 0; i < ingest_streams_size(self->streams); i++) {
+        const ingest_stream_t *stream = ingest_streams_at(self->streams, i);
+        if (stream->seq > 0) {
+            sym_log_info("ingest",
+                         "stream sent stream=%s epoch=%" PRIu64
+                         " sent=%" PRIu64,
+                         stream->name, self->epoch, stream->seq);
+        }
+    }
+}
+
 static void
 s_log_stop(const ingest_t *self, const char *why)
 {
     const uint64_t *ctr = self->stats.values;
-    sym_log_info("node",
-                 "stopped why=%s read=%" PRIu64 " accepted=%" PRIu64
-                 " sent=%" PRIu64 " skipped=%" PRIu64 " bad=%" PRIu64
-                 " drop_full=%" PRIu64 " dropped=%" PRIu64 " streams=%zu"
-                 " eos=%" PRIu64 " messages=%" PRIu64,
-                 why, ctr[SYM_CTR_READ], self->accepted, ctr[SYM_CTR_SENT],
-                 self->skipped, ctr[SYM_CTR_DROP_BAD_INPUT],
-                 ctr[SYM_CTR_DROP_FULL], sym_stats_dropped(&self->stats),
-                 ingest_streams_used(self->streams), self->eos_sent,
-                 ctr[SYM_CTR_MESSAGES_OUT]);
+    sym_log_info(
+        "node",
+        "stopped why=%s read=%" PRIu64 " accepted=%" PRIu64 " sent=%" PRIu64
+        " skipped=%" PRIu64 " bad=%" PRIu64 " drop_full=%" PRIu64
+        " drop_no_peer=%" PRIu64 " dropped=%" PRIu64 " streams=%zu"
+        " eos=%" PRIu64 " messages=%" PRIu64,
+        why, ctr[SYM_CTR_READ], self->accepted, ctr[SYM_CTR_SENT],
+        self->skipped, ctr[SYM_CTR_DROP_BAD_INPUT], ctr[SYM_CTR_DROP_FULL],
+        ctr[SYM_CTR_DROP_NO_PEER], sym_stats_dropped(&self->stats),
+        ingest_streams_used(self->streams), self->eos_sent,
+        ctr[SYM_CTR_MESSAGES_OUT]);
 }
 
 /* After a stop, a blocked peer must not hold the process: the last
@@ -358,6 +400,7 @@ s_bound_last_send(ingest_t *self)
 {
     for (size_t i = 0; i < self->out_count; i++) {
         zsock_set_sndtimeo(sym_out_sock(self->outs[i]), S_STOP_SEND_MS);
+        zsock_set_linger(sym_out_sock(self->outs[i]), S_STOP_SEND_MS);
     }
 }
 
@@ -388,6 +431,8 @@ ingest_run(ingest_t *self)
         sym_log_error("ingest", "output closed under the node");
         rc = SYM_EIO;
     }
+    sym_statpub_publish(self->statpub, &self->stats);
+    s_log_streams(self);
     s_log_stop(self, why);
     return rc;
 }

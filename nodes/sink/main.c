@@ -39,6 +39,10 @@ static const sym_opt_t s_opts[] = {
     {"eos-grace-ms", SYM_OPT_INT, "2000",
      "then wait this long without input for records still missing",
      offsetof(sink_cfg_t, eos_grace_ms)},
+    {"max-rate", SYM_OPT_DOUBLE, "0",
+     "store at most this many records per second (a slow database); 0: "
+     "no limit",
+     offsetof(sink_cfg_t, max_rate)},
     {NULL},
 };
 

@@ -18,6 +18,8 @@
 #include "sym_in.h"
 #include "sym_log.h"
 #include "sym_loop.h"
+#include "sym_sig.h"
+#include "sym_statpub.h"
 #include "sym_time.h"
 #include "sym_wire.h"
 
@@ -39,6 +41,8 @@ struct sink_t {
     int64_t last_input_ms;        /* monotonic time of the last message */
     uint64_t commits;             /* batches committed */
     volatile bool stop;           /* set by sink_stop */
+    sym_statpub_t *statpub;       /* stats records, or NULL */
+    int64_t next_due_ns;          /* --max-rate: when the next may go */
     sym_log_limit_t decode_limit; /* malformed payloads */
     sym_log_limit_t frames_limit; /* malformed messages */
     sym_log_limit_t write_limit;  /* failed batches */
@@ -58,6 +62,10 @@ s_bad_number(const sink_cfg_t *cfg, const char **expected)
     }
     if (cfg->eos_grace_ms < 0) {
         return "eos-grace-ms";
+    }
+    if (!(cfg->max_rate >= 0.0 && cfg->max_rate <= 1e9)) {
+        *expected = "0-1000000000";
+        return "max-rate";
     }
     *expected = "1 or more";
     if (cfg->batch < 1) {
@@ -149,6 +157,11 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
         goto fail;
     }
     *rc = s_open_inputs(self, err, err_size);
+    if (*rc == SYM_OK) {
+        self->statpub =
+            sym_statpub_new(&cfg->common, "sink", (uint64_t) sym_time_now_ns(),
+                            rc, err, err_size);
+    }
     if (*rc != SYM_OK) {
         goto fail;
     }
@@ -174,6 +187,7 @@ sink_destroy(sink_t **self_p)
     sink_ledger_destroy(&self->ledger);
     sym_rec_destroy(&self->rec);
     sym_wire_decoder_destroy(&self->decoder);
+    sym_statpub_destroy(&self->statpub);
     free(self);
     *self_p = NULL;
 }
@@ -237,9 +251,28 @@ s_commit(sink_t *self)
     return SYM_OK;
 }
 
+/* --max-rate: wait until the next record may be stored, as a slow
+ * database would make the sink wait. A stop cuts the wait short. */
+static void
+s_throttle(sink_t *self)
+{
+    if (self->cfg->max_rate <= 0.0) {
+        return;
+    }
+    int64_t now_ns = sym_time_mono_ns();
+    if (self->next_due_ns < now_ns) {
+        self->next_due_ns = now_ns;
+    }
+    if (self->next_due_ns > now_ns && !sym_sig_stopping()) {
+        sym_time_sleep_until(self->next_due_ns);
+    }
+    self->next_due_ns += (int64_t) (1e9 / self->cfg->max_rate);
+}
+
 static void
 s_store(sink_t *self, const char *topic, const sym_rec_t *rec)
 {
+    s_throttle(self);
     sink_ledger_add_pending(self->ledger);
     self->pending++;
     self->pending_alarms += rec->kind == SYM_KIND_ALARM;
@@ -359,6 +392,8 @@ s_on_tick(void *arg)
         sym_time_mono_ms() - self->batch_started_ms >= self->cfg->flush_ms) {
         s_commit(self);
     }
+    self->stats.values[SYM_CTR_GAPS] = sink_ledger_lost(self->ledger);
+    sym_statpub_tick(self->statpub, &self->stats);
     return SYM_OK;
 }
 
@@ -455,6 +490,7 @@ sink_run(sink_t *self)
         rc = commit_rc;
     }
     s_log_stop(self, rc);
+    sym_statpub_publish(self->statpub, &self->stats);
     return rc;
 }
 

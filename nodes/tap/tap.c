@@ -20,6 +20,8 @@
 #include "sym_rec.h"
 #include "sym_sig.h"
 #include "sym_sock.h"
+#include "sym_statpub.h"
+#include "sym_time.h"
 #include "sym_track.h"
 #include "sym_wire.h"
 #include "tap_print.h"
@@ -50,6 +52,7 @@ struct tap_t {
     sym_track_t *track;          /* --stats: per-stream accounts */
     tap_report_t *report;        /* --stats: rates between reports */
     sym_log_limit_t warn_limit;  /* malformed-message warnings */
+    sym_statpub_t *statpub;      /* the tap's own stats, or NULL */
 };
 
 /* Parse a comma list of kind names into a bit set. */
@@ -250,6 +253,11 @@ tap_new(const tap_cfg_t *cfg, FILE *out, int *rc, char *err, size_t err_size)
         goto fail;
     }
     *rc = s_connect(self, cfg, err, err_size);
+    if (*rc == SYM_OK) {
+        self->statpub =
+            sym_statpub_new(&cfg->common, "tap", (uint64_t) sym_time_now_ns(),
+                            rc, err, err_size);
+    }
     if (*rc != SYM_OK) {
         goto fail;
     }
@@ -274,6 +282,7 @@ tap_destroy(tap_t **self_p)
     sym_rec_destroy(&self->rec);
     sym_track_destroy(&self->track);
     tap_report_destroy(&self->report);
+    sym_statpub_destroy(&self->statpub);
     free(self);
     *self_p = NULL;
 }
@@ -346,6 +355,10 @@ s_on_record(tap_t *self, const char *topic)
     self->stats.values[SYM_CTR_RECEIVED]++;
     if (rec->kind == SYM_KIND_EOS) {
         self->stats.values[SYM_CTR_EOS]++;
+    }
+    if (self->mode == TAP_MODE_STATS && rec->kind == SYM_KIND_STATS) {
+        tap_print_node_stats(self->out, rec);
+        return SYM_OK;
     }
     if (self->mode == TAP_MODE_STATS) {
         int rc = sym_track_record(self->track, rec, NULL);
@@ -421,6 +434,7 @@ static int
 s_on_tick(void *arg)
 {
     tap_t *self = arg;
+    sym_statpub_tick(self->statpub, &self->stats);
     if (self->mode != TAP_MODE_STATS) {
         return SYM_OK;
     }

@@ -289,3 +289,39 @@ tap_report_print(tap_report_t *self, sym_track_t *track,
     }
     return rc;
 }
+
+/* Print one value of a stats record: numbers as they are, anything else
+ * as a placeholder (stats fields are numbers). */
+static void
+s_put_stat(FILE *out, const sym_val_t *val)
+{
+    switch (val->type) {
+    case SYM_VAL_INT:
+        fprintf(out, "%" PRId64, val->as.i);
+        break;
+    case SYM_VAL_UINT:
+        fprintf(out, "%" PRIu64, val->as.u);
+        break;
+    case SYM_VAL_FLOAT:
+        fprintf(out, "%.1f", val->as.f);
+        break;
+    default:
+        fputs("-", out);
+        break;
+    }
+}
+
+void
+tap_print_node_stats(FILE *out, const sym_rec_t *rec)
+{
+    char full[40];
+    sym_time_format(sym_time_now_ns(), full, sizeof full);
+    fprintf(out, "%.19sZ node=%.*s epoch=%" PRIu64 " report=%" PRIu64, full,
+            (int) rec->stream.len, rec->stream.ptr, rec->epoch, rec->seq);
+    for (uint32_t i = 0; i < rec->field_count; i++) {
+        const sym_field_t *field = &rec->fields[i];
+        fprintf(out, " %.*s=", (int) field->name.len, field->name.ptr);
+        s_put_stat(out, &field->val);
+    }
+    fputc('\n', out);
+}

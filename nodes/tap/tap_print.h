@@ -46,6 +46,11 @@ void tap_report_destroy(tap_report_t **self_p);
 int tap_report_print(tap_report_t *self, sym_track_t *track,
                      const sym_stats_t *stats, FILE *out);
 
+/* Print a node's stats record on one line:
+ *   TIME node=NODE.NAME epoch=E report=Q FIELD=VALUE ...
+ * with the fields in the order the node sent them. */
+void tap_print_node_stats(FILE *out, const sym_rec_t *rec);
+
 /* Messages dropped as malformed, from the drop counters in stats. */
 uint64_t tap_malformed_count(const sym_stats_t *stats);
 

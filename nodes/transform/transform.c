@@ -18,6 +18,7 @@
 #include "sym_loop.h"
 #include "sym_out.h"
 #include "sym_sock.h"
+#include "sym_statpub.h"
 #include "sym_time.h"
 #include "sym_track.h"
 #include "sym_wire.h"
@@ -27,6 +28,7 @@
 #define S_WARN_INTERVAL_MS 10000
 #define S_MAX_BATCH_BYTES (64 * 1024 * 1024)
 #define S_MAX_LINGER_MS 60000
+#define S_STOP_SEND_MS 500 /* last flush after a stop, so exit takes < 2 s */
 
 #define S_TEXT(x) S_TEXT_(x)
 #define S_TEXT_(x) #x
@@ -74,7 +76,8 @@ struct transform_t {
     transform_chain_t *chain;     /* the steps */
     sym_wire_decoder_t *decoder;  /* reused for every record */
     sym_rec_t *rec;               /* the record being handled */
-    sym_track_t *track;           /* input sequence accounting */
+    sym_track_t *track;           /* duplicates and epochs seen */
+    sym_statpub_t *statpub;       /* stats records, or NULL */
     uint64_t epoch;               /* run id: start time, ns */
     volatile bool is_stopping;    /* set by transform_stop */
     uint64_t ticks;               /* on_tick calls, for the debug lines */
@@ -244,7 +247,7 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (self == NULL || (self->in = sym_in_new(&self->stats)) == NULL ||
         (self->decoder = sym_wire_decoder_new(NULL)) == NULL ||
         (self->rec = sym_rec_new()) == NULL ||
-        (self->track = sym_track_new(true)) == NULL) {
+        (self->track = sym_track_new(false)) == NULL) {
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
@@ -258,6 +261,13 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
     }
     if (*rc == SYM_OK) {
         *rc = s_open_sockets(self, cfg, err, err_size);
+    }
+    if (*rc == SYM_OK) {
+        self->statpub = sym_statpub_new(&cfg->common, "transform", self->epoch,
+                                        rc, err, err_size);
+        sym_statpub_add_out(self->statpub, "push", self->push,
+                            (int) cfg->sndhwm);
+        sym_statpub_add_out(self->statpub, "pub", self->pub, (int) cfg->sndhwm);
     }
     if (*rc != SYM_OK) {
         goto fail;
@@ -283,6 +293,7 @@ transform_destroy(transform_t **self_p)
     sym_wire_decoder_destroy(&self->decoder);
     sym_rec_destroy(&self->rec);
     sym_track_destroy(&self->track);
+    sym_statpub_destroy(&self->statpub);
     free(self);
     *self_p = NULL;
 }
@@ -320,7 +331,9 @@ s_warn_decode(transform_t *self, const sym_in_msg_t *msg, size_t offset,
 }
 
 /* Account for one decoded record and run it through the chain. Tracking
- * only counts: a duplicate or a gap changes nothing downstream. */
+ * only counts duplicates: a worker behind a load-balancing PUSH sees a
+ * share of each stream, so a missing sequence is not a loss it could
+ * prove. End-to-end loss is counted at the sink. */
 static int
 s_handle(transform_t *self, const char *topic, sym_rec_t *rec)
 {
@@ -396,7 +409,6 @@ s_update_counters(transform_t *self)
 {
     transform_chain_stats_t chain;
     transform_chain_stats(self->chain, &chain);
-    self->stats.values[SYM_CTR_GAPS] = sym_track_lost_total(self->track);
     self->stats.values[SYM_CTR_REMOVED] = chain.removed;
     self->stats.values[SYM_CTR_ALARMS] = chain.alarms;
 }
@@ -421,10 +433,14 @@ s_on_tick(void *arg)
 {
     transform_t *self = arg;
     int rc = transform_chain_tick(self->chain, sym_time_now_ns());
-    if (rc != SYM_OK || ++self->ticks % S_LOG_TICKS != 0) {
+    if (rc != SYM_OK) {
         return rc;
     }
     s_update_counters(self);
+    sym_statpub_tick(self->statpub, &self->stats);
+    if (++self->ticks % S_LOG_TICKS != 0) {
+        return SYM_OK;
+    }
     const uint64_t *v = self->stats.values;
     sym_log_debug("node",
                   "counters received=%" PRIu64 " sent=%" PRIu64
@@ -485,6 +501,7 @@ s_log_stop(const transform_t *self, int rc)
         " removed_dedupe=%" PRIu64 " alarms=%" PRIu64 " aggregates=%" PRIu64
         " gaps=%" PRIu64 " duplicates=%" PRIu64 " eos=%" PRIu64
         " drop_decode=%" PRIu64 " drop_frames=%" PRIu64 " drop_full=%" PRIu64
+        " drop_no_peer=%" PRIu64
         " skipped=%" PRIu64 " status=\"%s\"",
         v[SYM_CTR_RECEIVED], v[SYM_CTR_SENT],
         self->pub_stats.values[SYM_CTR_SENT], v[SYM_CTR_REMOVED],
@@ -493,8 +510,22 @@ s_log_stop(const transform_t *self, int rc)
         chain.aggs, v[SYM_CTR_GAPS], v[SYM_CTR_DUPLICATES], v[SYM_CTR_EOS],
         v[SYM_CTR_DROP_DECODE], v[SYM_CTR_DROP_FRAMES],
         v[SYM_CTR_DROP_FULL] + self->pub_stats.values[SYM_CTR_DROP_FULL],
-        chain.skipped, sym_strerror(rc));
+        v[SYM_CTR_DROP_NO_PEER], chain.skipped, sym_strerror(rc));
     s_log_steps(self);
+}
+
+/* After a stop, a blocked peer must not hold the process: the last
+ * flush waits a little, then what is left counts as dropped. */
+static void
+s_bound_last_send(transform_t *self)
+{
+    sym_out_t *outs[] = {self->push, self->pub};
+    for (size_t i = 0; i < 2; i++) {
+        if (outs[i]) {
+            zsock_set_sndtimeo(sym_out_sock(outs[i]), S_STOP_SEND_MS);
+            zsock_set_linger(sym_out_sock(outs[i]), S_STOP_SEND_MS);
+        }
+    }
 }
 
 int
@@ -509,12 +540,18 @@ transform_run(transform_t *self)
         .on_idle = s_flush,
         .on_tick = s_on_tick,
     };
-    int rc = sym_loop_run(self->in, &ops, self, S_TICK_MS, &self->is_stopping);
+    int tick_ms = S_TICK_MS;
+    if (self->statpub && self->cfg->common.stats_ms < tick_ms) {
+        tick_ms = (int) self->cfg->common.stats_ms;
+    }
+    int rc = sym_loop_run(self->in, &ops, self, tick_ms, &self->is_stopping);
+    s_bound_last_send(self);
     int flush_rc = s_flush(self);
     if (rc == SYM_OK && flush_rc != SYM_OK && flush_rc != SYM_ECLOSED) {
         rc = flush_rc;
     }
     s_update_counters(self);
+    sym_statpub_publish(self->statpub, &self->stats);
     if (rc != SYM_OK) {
         sym_log_error("node", "run failed err=\"%s\"", sym_strerror(rc));
     }

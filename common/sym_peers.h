@@ -1,0 +1,28 @@
+/* sym_peers.h: how many peers a socket has connected, from its monitor.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#ifndef SYM_PEERS_H
+#define SYM_PEERS_H
+
+#include <czmq.h>
+
+/* libzmq 4.3.4 has no stable call that tells "every peer is full" from
+ * "no peer at all": both make a non-blocking send fail with EAGAIN. A
+ * socket monitor does: each connection it reports (connected or
+ * accepted) is a peer until it reports the disconnect, which heartbeats
+ * make happen within seconds even behind a half-open TCP connection. */
+typedef struct sym_peers_t sym_peers_t;
+
+/* Start monitoring sock. Returns NULL when the monitor cannot be set up
+ * (the caller then cannot tell the two cases apart). */
+sym_peers_t *sym_peers_new(zsock_t *sock);
+
+/* Stop monitoring and null the caller's pointer. Call it before the
+ * monitored socket is closed. Safe on NULL. */
+void sym_peers_destroy(sym_peers_t **self_p);
+
+/* Read the pending monitor events and return the number of connected
+ * peers. Never waits. */
+int sym_peers_count(sym_peers_t *self);
+
+#endif
