@@ -39,6 +39,10 @@ s_check_numbers(const ingest_cfg_t *cfg, char *err, size_t err_size)
     if (cfg->linger_ms < -1 || cfg->linger_ms > INT_MAX) {
         return s_invalid(err, err_size, "linger-ms", "expected -1 or more");
     }
+    if (cfg->reconnect_max_ms < 100) {
+        return s_invalid(err, err_size, "reconnect-max-ms",
+                         "expected 100 or more");
+    }
     if (cfg->epoch < 0) {
         return s_invalid(err, err_size, "epoch", "expected 0 or more");
     }
@@ -78,41 +82,159 @@ s_format_of_path(const char *path)
     return NULL;
 }
 
-/* --source and --format: which source reads what. */
+/* Where the input comes from: sets ops for the sources that read any
+ * format (udp, tcp, zmq, sim), and args. */
+static int
+s_pick_input(ingest_t *self, ingest_source_args_t *args, char *err,
+             size_t err_size)
+{
+    const ingest_cfg_t *cfg = self->cfg;
+    const char *source = cfg->source;
+    if (cfg->from_sub && cfg->from_pull) {
+        snprintf(err, err_size, "give --from-sub or --from-pull, not both");
+        return SYM_EINVAL;
+    }
+    if (cfg->from_sub || cfg->from_pull) {
+        self->ops = &ingest_zmq_ops;
+        args->zmq_type = cfg->from_sub ? ZMQ_SUB : ZMQ_PULL;
+        args->endpoints = cfg->from_sub ? cfg->from_sub : cfg->from_pull;
+        args->topics = &cfg->from_topic;
+        self->input = args->endpoints;
+    } else if (strcmp(source, "sim") == 0) {
+        self->ops = &ingest_sim_ops;
+        self->input = "sim";
+    } else if (strcmp(source, "stdin") == 0) {
+        self->input = "stdin";
+    } else if (strncmp(source, "file:", 5) == 0 && source[5]) {
+        args->path = self->input = source + 5;
+    } else if (strncmp(source, "udp://", 6) == 0 ||
+               strncmp(source, "tcp://", 6) == 0) {
+        self->ops = source[0] == 'u' ? &ingest_udp_ops : &ingest_tcp_ops;
+        args->address = source + 6;
+        self->input = source;
+    } else {
+        return s_invalid(err, err_size, "source",
+                         "expected file:PATH, stdin, udp://HOST:PORT, "
+                         "tcp://HOST:PORT or sim");
+    }
+    return SYM_OK;
+}
+
+/* The payload parser with its options. */
+static int
+s_new_payload(ingest_t *self, ingest_payload_kind_t kind, char *err,
+              size_t err_size)
+{
+    const ingest_cfg_t *cfg = self->cfg;
+    self->payload = ingest_payload_new(kind, &self->stats);
+    if (self->payload == NULL) {
+        snprintf(err, err_size, "out of memory");
+        return SYM_ENOMEM;
+    }
+    bool is_ccsds = kind == INGEST_PAYLOAD_CCSDS;
+    if ((cfg->ccsds_dict.count || cfg->ccsds_stride.count) && !is_ccsds) {
+        return s_invalid(err, err_size,
+                         cfg->ccsds_dict.count ? "ccsds-dict" : "ccsds-stride",
+                         "needs --format ccsds");
+    }
+    if (cfg->csv_header && kind == INGEST_PAYLOAD_CSV &&
+        ingest_payload_set_header(self->payload, cfg->csv_header)) {
+        return s_invalid(err, err_size, "csv-header", "expected CSV names");
+    }
+    char reason[256] = "";
+    for (size_t i = 0; i < cfg->ccsds_dict.count; i++) {
+        if (ingest_payload_add_dict(self->payload, cfg->ccsds_dict.items[i],
+                                    reason, sizeof reason)) {
+            return s_invalid(err, err_size, "ccsds-dict", reason);
+        }
+    }
+    for (size_t i = 0; i < cfg->ccsds_stride.count; i++) {
+        if (ingest_payload_add_stride(self->payload, cfg->ccsds_stride.items[i],
+                                      reason, sizeof reason)) {
+            return s_invalid(err, err_size, "ccsds-stride", reason);
+        }
+    }
+    return SYM_OK;
+}
+
+/* Foreign ZeroMQ messages: --from-format and --from-payload. */
+static int
+s_pick_zmq_format(ingest_t *self, ingest_source_args_t *args, char *err,
+                  size_t err_size)
+{
+    const ingest_cfg_t *cfg = self->cfg;
+    const char *format = cfg->from_format;
+    args->is_envelope = strcmp(format, "envelope") == 0;
+    if (args->is_envelope) {
+        format = cfg->from_payload;
+    }
+    ingest_payload_kind_t kind = INGEST_PAYLOAD_TEXT;
+    if (ingest_payload_kind_parse(format, &kind) != SYM_OK ||
+        (kind != INGEST_PAYLOAD_TEXT && kind != INGEST_PAYLOAD_JSONL &&
+         kind != INGEST_PAYLOAD_RAW)) {
+        return s_invalid(
+            err, err_size, args->is_envelope ? "from-payload" : "from-format",
+            args->is_envelope ? "expected text, json or raw"
+                              : "expected text, json, raw or envelope");
+    }
+    return s_new_payload(self, kind, err, err_size);
+}
+
+/* What the bytes are: --format, else the file name, else JSON lines. */
+static int
+s_pick_format(ingest_t *self, ingest_source_args_t *args, char *err,
+              size_t err_size)
+{
+    const ingest_cfg_t *cfg = self->cfg;
+    ingest_payload_kind_t kind = INGEST_PAYLOAD_JSONL;
+    const ingest_source_ops_t *by_name =
+        args->path ? s_format_of_path(args->path) : NULL;
+    if (strcmp(cfg->format, "auto") == 0) {
+        if (args->path && by_name == NULL) {
+            return s_invalid(err, err_size, "format",
+                             "cannot tell from the file name; give one");
+        }
+        kind = by_name == &ingest_csv_ops ? INGEST_PAYLOAD_CSV : kind;
+    } else if (ingest_payload_kind_parse(cfg->format, &kind) != SYM_OK) {
+        return s_invalid(err, err_size, "format",
+                         "expected csv, jsonl, ccsds, raw, text or auto");
+    }
+    ingest_framing_t framing = INGEST_FRAMING_LINES;
+    if (ingest_framing_parse(cfg->framing, &framing) != SYM_OK ||
+        framing == INGEST_FRAMING_CCSDS) {
+        return s_invalid(err, err_size, "framing",
+                         "expected lines or length32");
+    }
+    args->framing =
+        kind == INGEST_PAYLOAD_CCSDS ? INGEST_FRAMING_CCSDS : (int) framing;
+    bool is_lines = args->framing == INGEST_FRAMING_LINES;
+    if (self->ops == NULL && is_lines && kind == INGEST_PAYLOAD_CSV) {
+        self->ops = &ingest_csv_ops; /* multi-line quoted cells */
+    } else if (self->ops == NULL && is_lines && kind == INGEST_PAYLOAD_JSONL) {
+        self->ops = &ingest_jsonl_ops;
+    } else if (self->ops == NULL) {
+        self->ops = &ingest_file_ops;
+    }
+    int rc = s_new_payload(self, kind, err, err_size);
+    args->payload = self->payload;
+    return rc;
+}
+
+/* --source, --from-* and --format: which source reads what. */
 static int
 s_pick_source(ingest_t *self, ingest_source_args_t *args, char *err,
               size_t err_size)
 {
-    const ingest_cfg_t *cfg = self->cfg;
-    const char *format = cfg->format;
-    if (strcmp(cfg->source, "sim") == 0) {
-        self->ops = &ingest_sim_ops;
-        self->input = "sim";
-        return SYM_OK;
+    int rc = s_pick_input(self, args, err, err_size);
+    if (rc != SYM_OK || self->ops == &ingest_sim_ops) {
+        return rc;
     }
-    if (strcmp(cfg->source, "stdin") == 0) {
-        self->input = "stdin";
-        self->ops = &ingest_jsonl_ops;
-    } else if (strncmp(cfg->source, "file:", 5) == 0 && cfg->source[5]) {
-        args->path = cfg->source + 5;
-        self->input = args->path;
-        self->ops = s_format_of_path(args->path);
-    } else {
-        return s_invalid(err, err_size, "source",
-                         "expected file:PATH, stdin or sim");
+    if (self->ops == &ingest_zmq_ops) {
+        rc = s_pick_zmq_format(self, args, err, err_size);
+        args->payload = self->payload;
+        return rc;
     }
-    if (strcmp(format, "csv") == 0) {
-        self->ops = &ingest_csv_ops;
-    } else if (strcmp(format, "jsonl") == 0) {
-        self->ops = &ingest_jsonl_ops;
-    } else if (strcmp(format, "auto") != 0) {
-        return s_invalid(err, err_size, "format",
-                         "expected csv, jsonl or auto");
-    } else if (self->ops == NULL) {
-        return s_invalid(err, err_size, "format",
-                         "cannot tell from the file name; give csv or jsonl");
-    }
-    return SYM_OK;
+    return s_pick_format(self, args, err, err_size);
 }
 
 static int
@@ -126,6 +248,7 @@ s_open_source(ingest_t *self, char *err, size_t err_size)
         .sim_rate = cfg->sim_rate,
         .sim_count = (uint64_t) cfg->sim_count,
         .sim_seed = (uint64_t) cfg->sim_seed,
+        .reconnect_max_ms = cfg->reconnect_max_ms,
     };
     int rc = s_pick_source(self, &args, err, err_size);
     if (rc != SYM_OK) {
@@ -141,7 +264,7 @@ s_open_source(ingest_t *self, char *err, size_t err_size)
                      cfg->max_wait_ms * SYM_NS_PER_MS);
     char reason[256] = "";
     rc = self->ops->open(&args, &self->source, reason, sizeof reason);
-    if (rc == SYM_EINVAL && args.path) {
+    if (rc == SYM_EINVAL && (args.path || args.address)) {
         return s_invalid(err, err_size, "source", reason);
     }
     snprintf(err, err_size, "%s", reason);
@@ -154,7 +277,11 @@ s_open_rules(ingest_t *self, char *err, size_t err_size)
 {
     const ingest_cfg_t *cfg = self->cfg;
     int rc = SYM_OK;
-    self->stream_text = cfg->stream ? cfg->stream : self->ops->default_stream;
+    const char *own =
+        self->payload ? ingest_payload_default_stream(self->payload) : NULL;
+    self->stream_text = cfg->stream ? cfg->stream
+                        : own       ? own
+                                    : self->ops->default_stream;
     if (*self->stream_text == '\0' || *cfg->topic == '\0') {
         return s_invalid(err, err_size, *cfg->topic ? "stream" : "topic",
                          "expected a template that is not empty");
@@ -284,6 +411,7 @@ ingest_destroy(ingest_t **self_p)
     if (self->ops) {
         self->ops->close(&self->source);
     }
+    ingest_payload_destroy(&self->payload);
     ingest_match_destroy(&self->match);
     sym_template_destroy(&self->topic_tpl);
     sym_template_destroy(&self->stream_tpl);

@@ -80,9 +80,9 @@ s_fill(sym_rec_t *rec, json_t *object, ingest_where_t *where)
     return SYM_OK;
 }
 
-static int
-s_parse_line(const char *line, size_t len, sym_rec_t *rec,
-             ingest_where_t *where)
+int
+ingest_jsonl_parse(const char *line, size_t len, sym_rec_t *rec,
+                   ingest_where_t *where)
 {
     json_error_t error;
     json_t *object = json_loadb(line, len, 0, &error);
@@ -118,7 +118,7 @@ s_next(void *state, sym_rec_t *rec, ingest_where_t *where)
         }
         if (!s_is_blank(line, len)) {
             sym_rec_reset(rec);
-            return s_parse_line(line, len, rec, where);
+            return ingest_jsonl_parse(line, len, rec, where);
         }
     }
 }

@@ -11,6 +11,7 @@
 #include "ingest.h"
 #include "ingest_match.h"
 #include "ingest_pace.h"
+#include "ingest_payload.h"
 #include "ingest_source.h"
 #include "ingest_streams.h"
 #include "sym_log.h"
@@ -24,6 +25,7 @@ struct ingest_t {
     const ingest_cfg_t *cfg;        /* options, owned by the caller */
     const ingest_source_ops_t *ops; /* csv, jsonl or sim */
     void *source;                   /* the source's state */
+    ingest_payload_t *payload;      /* bytes to records, byte sources */
     const char *input;              /* path, "stdin" or "sim", for logs */
     const char *stream_text;        /* stream template in effect */
     sym_template_t *stream_tpl;

@@ -7,16 +7,53 @@
 #define S_TEXT_(x) #x
 
 const char ingest_summary[] =
-    "Read telemetry from a file, stdin or a simulated fleet and send each "
-    "row as a record.";
+    "Read telemetry from a file, stdin, UDP, TCP, foreign ZeroMQ "
+    "producers or a simulated fleet and send each row, datagram, frame or "
+    "packet as a record.";
 
 const sym_opt_t ingest_opt_table[] = {
     SYM_OPT_COMMON(ingest_cfg_t, common, "ingest"),
-    {"source", SYM_OPT_STR, "sim", "file:PATH, stdin or sim",
+    {"source", SYM_OPT_STR, "sim",
+     "file:PATH, stdin, udp://HOST:PORT (bind), tcp://HOST:PORT "
+     "(connect) or sim",
      offsetof(ingest_cfg_t, source)},
     {"format", SYM_OPT_STR, "auto",
-     "csv, jsonl, or auto (from the file name; stdin: jsonl)",
+     "csv, jsonl, ccsds, raw, text, or auto (from the file name; "
+     "otherwise jsonl)",
      offsetof(ingest_cfg_t, format)},
+    {"framing", SYM_OPT_STR, "lines",
+     "tcp, file, stdin: lines or length32 (4-byte big-endian length); "
+     "ccsds packets frame themselves",
+     offsetof(ingest_cfg_t, framing)},
+    {"csv-header", SYM_OPT_STR, NULL,
+     "CSV column names, comma-separated; default: the first row (of "
+     "each connection)",
+     offsetof(ingest_cfg_t, csv_header)},
+    {"ccsds-dict", SYM_OPT_LIST, NULL,
+     "APID=FILE: decode APID's fields with a CSV dictionary",
+     offsetof(ingest_cfg_t, ccsds_dict)},
+    {"ccsds-stride", SYM_OPT_LIST, NULL,
+     "APID=N: APID's sequence count steps by N (default: learned from "
+     "its first two packets)",
+     offsetof(ingest_cfg_t, ccsds_stride)},
+    {"reconnect-max-ms", SYM_OPT_INT, "5000",
+     "tcp: longest wait between connection attempts",
+     offsetof(ingest_cfg_t, reconnect_max_ms)},
+    {"from-sub", SYM_OPT_STR, NULL,
+     "read foreign ZeroMQ publishers: SUB endpoints (connect unless '@')",
+     offsetof(ingest_cfg_t, from_sub)},
+    {"from-pull", SYM_OPT_STR, NULL,
+     "read foreign ZeroMQ pushers: PULL endpoints (bind unless '>')",
+     offsetof(ingest_cfg_t, from_pull)},
+    {"from-topic", SYM_OPT_LIST, NULL,
+     "--from-sub: subscribe to this prefix (default: everything)",
+     offsetof(ingest_cfg_t, from_topic)},
+    {"from-format", SYM_OPT_STR, "text",
+     "foreign messages: text (field message), json, raw (bin field "
+     "data) or envelope ([topic, payload])",
+     offsetof(ingest_cfg_t, from_format)},
+    {"from-payload", SYM_OPT_STR, "text", "envelope payload: text, json or raw",
+     offsetof(ingest_cfg_t, from_payload)},
     {"stream", SYM_OPT_STR, NULL,
      "stream name, {field} expands per record (default: ingest; "
      "sim: sim.exp{expedition}.ch{channel})",

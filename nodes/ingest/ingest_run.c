@@ -39,18 +39,23 @@ ingest_flush(ingest_t *self)
 
 /* Count bad input and say so, at most once per interval. */
 static void
-s_bad_input(ingest_t *self, uint64_t line, const char *reason,
+s_bad_input(ingest_t *self, const ingest_where_t *where, const char *reason,
             const char *field)
 {
     self->stats.values[SYM_CTR_DROP_BAD_INPUT]++;
     uint64_t repeats = 0;
-    if (sym_log_limit_pass(&self->bad_limit, &repeats)) {
-        sym_log_warn("ingest",
-                     "bad input file=%s line=%" PRIu64 " reason=%s%s%s "
-                     "repeats=%" PRIu64,
-                     self->input, line, reason, field ? " field=" : "",
-                     field ? field : "", repeats);
+    if (!sym_log_limit_pass(&self->bad_limit, &repeats)) {
+        return;
     }
+    char offset[48] = "";
+    if (where->has_offset) {
+        snprintf(offset, sizeof offset, " offset=%" PRIu64, where->offset);
+    }
+    sym_log_warn("ingest",
+                 "bad input file=%s line=%" PRIu64 "%s reason=%s%s%s "
+                 "repeats=%" PRIu64,
+                 self->input, where->line, offset, reason ? reason : "-",
+                 field ? " field=" : "", field ? field : "", repeats);
 }
 
 /* Expand the topic for the record on stream into self->topic_buf, or
@@ -195,11 +200,11 @@ s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
 /* Stamp the envelope and hand the record to every output. */
 static int
 s_send(ingest_t *self, ingest_stream_t *stream, const char *topic,
-       int64_t event_ns, int64_t ingest_ns, uint64_t line)
+       int64_t event_ns, int64_t ingest_ns, const ingest_where_t *where)
 {
     sym_rec_t *rec = self->rec;
     if (sym_rec_set_stream(rec, stream->name, stream->name_len) != SYM_OK) {
-        s_bad_input(self, line, "too-big", NULL);
+        s_bad_input(self, where, "too-big", NULL);
         return SYM_OK;
     }
     rec->kind = SYM_KIND_DATA;
@@ -238,7 +243,7 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
     const char *topic = stream ? s_topic(self, stream, &reason, &field) : NULL;
     if (topic == NULL) {
         if (rc == SYM_OK) {
-            s_bad_input(self, where->line, reason, field);
+            s_bad_input(self, where, reason, field);
         }
         return rc;
     }
@@ -252,7 +257,7 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
         return rc;
     }
     return s_send(self, stream, topic, has_event_time ? event_ns : ingest_ns,
-                  ingest_ns, where->line);
+                  ingest_ns, where);
 }
 
 /* Ask the source for one record and deal with what comes back. Sets
@@ -269,7 +274,7 @@ s_step(ingest_t *self, bool *is_end)
     if (rc == SYM_OK) {
         rc = s_handle(self, &where, now_ns);
     } else if (rc == SYM_EDECODE) {
-        s_bad_input(self, where.line, where.reason, NULL);
+        s_bad_input(self, &where, where.reason, NULL);
         rc = SYM_OK;
     } else if (rc == SYM_EAGAIN) {
         return ingest_flush(self); /* input is slow: send what we have */
@@ -349,15 +354,16 @@ s_log_start(const ingest_t *self)
 {
     const ingest_cfg_t *cfg = self->cfg;
     bool is_sim = self->ops == &ingest_sim_ops;
-    sym_log_info("node",
-                 "started version=%s source=%s format=%s stream=%s "
-                 "topic=%s pub=%s push=%s on_full=%s speed=%s matches=%zu "
-                 "epoch=%" PRIu64,
-                 SYM_VERSION, cfg->source, self->ops->name, self->stream_text,
-                 cfg->topic, cfg->pub ? cfg->pub : "-",
-                 cfg->push ? cfg->push : "-", cfg->on_full,
-                 is_sim ? (self->speed > 0.0 ? "sim-rate" : "max") : cfg->speed,
-                 ingest_match_size(self->match), self->epoch);
+    sym_log_info(
+        "node",
+        "started version=%s source=%s format=%s stream=%s "
+        "topic=%s pub=%s push=%s on_full=%s speed=%s matches=%zu "
+        "epoch=%" PRIu64,
+        SYM_VERSION, self->ops == &ingest_zmq_ops ? self->input : cfg->source,
+        self->ops->name, self->stream_text, cfg->topic,
+        cfg->pub ? cfg->pub : "-", cfg->push ? cfg->push : "-", cfg->on_full,
+        is_sim ? (self->speed > 0.0 ? "sim-rate" : "max") : cfg->speed,
+        ingest_match_size(self->match), self->epoch);
 }
 
 /* What each stream sent, so a test or an operator can check the sink's
@@ -385,12 +391,12 @@ s_log_stop(const ingest_t *self, const char *why)
         "stopped why=%s read=%" PRIu64 " accepted=%" PRIu64 " sent=%" PRIu64
         " skipped=%" PRIu64 " bad=%" PRIu64 " drop_full=%" PRIu64
         " drop_no_peer=%" PRIu64 " dropped=%" PRIu64 " streams=%zu"
-        " eos=%" PRIu64 " messages=%" PRIu64,
+        " eos=%" PRIu64 " messages=%" PRIu64 " gaps=%" PRIu64,
         why, ctr[SYM_CTR_READ], self->accepted, ctr[SYM_CTR_SENT],
         self->skipped, ctr[SYM_CTR_DROP_BAD_INPUT], ctr[SYM_CTR_DROP_FULL],
         ctr[SYM_CTR_DROP_NO_PEER], sym_stats_dropped(&self->stats),
         ingest_streams_used(self->streams), self->eos_sent,
-        ctr[SYM_CTR_MESSAGES_OUT]);
+        ctr[SYM_CTR_MESSAGES_OUT], ctr[SYM_CTR_GAPS]);
 }
 
 /* After a stop, a blocked peer must not hold the process: the last

@@ -8,17 +8,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_opt.h"
 #include "sym_rec.h"
+#include "sym_stats.h"
+
+/* Turns units of bytes into records (ingest_payload.h). */
+typedef struct ingest_payload_t ingest_payload_t;
 
 /* What a source needs to open; each source reads only its own part. */
 typedef struct {
-    const char *path;         /* file to read; NULL for stdin */
-    int64_t start_ns;         /* sim: wall time of the first record */
-    uint64_t sim_expeditions; /* sim: expeditions */
-    uint64_t sim_channels;    /* sim: channels per expedition */
-    double sim_rate;          /* sim: records per second per stream, 0 max */
-    uint64_t sim_count;       /* sim: records in total, 0 for no end */
-    uint64_t sim_seed;        /* sim: seed of the values */
+    const char *path;            /* file to read; NULL for stdin */
+    int64_t start_ns;            /* sim: wall time of the first record */
+    uint64_t sim_expeditions;    /* sim: expeditions */
+    uint64_t sim_channels;       /* sim: channels per expedition */
+    double sim_rate;             /* sim: records per second per stream, 0 max */
+    uint64_t sim_count;          /* sim: records in total, 0 for no end */
+    uint64_t sim_seed;           /* sim: seed of the values */
+    const char *address;         /* udp, tcp: HOST:PORT */
+    int framing;                 /* file, tcp: an ingest_framing_t */
+    ingest_payload_t *payload;   /* byte sources: bytes to records;
+                                    owned by the node */
+    int64_t reconnect_max_ms;    /* tcp: longest wait between attempts */
+    int zmq_type;                /* zmq: ZMQ_SUB or ZMQ_PULL */
+    const char *endpoints;       /* zmq: where the producers are */
+    const sym_strlist_t *topics; /* zmq SUB: prefixes, all if empty */
+    bool is_envelope;            /* zmq: [topic, payload] messages */
 } ingest_source_args_t;
 
 /* What a source says about the record (or bad input) it just gave. */
@@ -26,11 +40,13 @@ typedef struct {
     uint64_t line;       /* input line (or record number) it came from */
     const char *reason;  /* SYM_EDECODE: why the input is bad, one word */
     bool has_event_time; /* the source set rec->event_ns itself */
+    bool has_offset;     /* offset below is set */
+    uint64_t offset;     /* byte offset in the input of the unit */
 } ingest_where_t;
 
 /* A source: opened once, then asked for one record at a time. */
 typedef struct {
-    const char *name;           /* csv, jsonl or sim */
+    const char *name;           /* csv, jsonl, sim, file, udp, ... */
     const char *default_stream; /* stream template when none is given */
     /* Open with args. Returns SYM_OK and the source's state, or
      * SYM_EINVAL / SYM_ENOMEM / SYM_EIO with the reason in err. */
@@ -52,6 +68,15 @@ typedef struct {
 extern const ingest_source_ops_t ingest_csv_ops;
 extern const ingest_source_ops_t ingest_jsonl_ops;
 extern const ingest_source_ops_t ingest_sim_ops;
+extern const ingest_source_ops_t ingest_file_ops; /* framed file/stdin */
+extern const ingest_source_ops_t ingest_udp_ops;
+extern const ingest_source_ops_t ingest_tcp_ops;
+extern const ingest_source_ops_t ingest_zmq_ops;
+
+/* One JSON object (a line without its '\n') into rec. Returns SYM_OK or
+ * SYM_EDECODE with where->reason set. */
+int ingest_jsonl_parse(const char *line, size_t len, sym_rec_t *rec,
+                       ingest_where_t *where);
 
 /* The typed value of one CSV cell: "" is nil, a whole decimal integer an
  * int (uint above INT64_MAX), a decimal or exponent number a float, and

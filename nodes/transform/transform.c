@@ -501,8 +501,7 @@ s_log_stop(const transform_t *self, int rc)
         " removed_dedupe=%" PRIu64 " alarms=%" PRIu64 " aggregates=%" PRIu64
         " gaps=%" PRIu64 " duplicates=%" PRIu64 " eos=%" PRIu64
         " drop_decode=%" PRIu64 " drop_frames=%" PRIu64 " drop_full=%" PRIu64
-        " drop_no_peer=%" PRIu64
-        " skipped=%" PRIu64 " status=\"%s\"",
+        " drop_no_peer=%" PRIu64 " skipped=%" PRIu64 " status=\"%s\"",
         v[SYM_CTR_RECEIVED], v[SYM_CTR_SENT],
         self->pub_stats.values[SYM_CTR_SENT], v[SYM_CTR_REMOVED],
         transform_chain_removed_by(self->chain, "filter"),
