@@ -6,6 +6,7 @@ pkg_check_modules(CZMQ REQUIRED IMPORTED_TARGET libczmq)
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 
 # msgpack-c 6 renamed its module from msgpack to msgpack-c.
 pkg_check_modules(MSGPACK IMPORTED_TARGET msgpack-c)
