@@ -426,12 +426,12 @@ s_log_start(const sink_t *self)
     s_append_list(inputs, sizeof inputs, "sub=", &cfg->sub);
     s_append_list(inputs, sizeof inputs, "topic=", &cfg->topic);
     s_append_list(inputs, sizeof inputs, "pull=", &cfg->pull);
-    sym_log_info("node",
-                 "started version=%s%s output=%s batch=%" PRId64
-                 " flush_ms=%" PRId64 " rcvhwm=%" PRId64 " exit_on_eos=%" PRId64
-                 " eos_grace_ms=%" PRId64,
-                 SYM_VERSION, inputs, sink_output_uri(self->out), cfg->batch, cfg->flush_ms,
-                 cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
+    sym_log_info(
+        "node",
+        "started version=%s%s output=%s batch=%" PRId64 " flush_ms=%" PRId64
+        " rcvhwm=%" PRId64 " exit_on_eos=%" PRId64 " eos_grace_ms=%" PRId64,
+        SYM_VERSION, inputs, sink_output_uri(self->out), cfg->batch,
+        cfg->flush_ms, cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
 }
 
 static void

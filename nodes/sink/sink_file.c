@@ -219,8 +219,8 @@ s_rotate(sink_file_t *self, char *err, size_t err_size)
     }
     self->next_suffix++;
     close(self->fd);
-    self->fd = open(self->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                    0644);
+    self->fd =
+        open(self->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (self->fd < 0) {
         snprintf(err, err_size, "open after rotation: %s", strerror(errno));
         return SYM_EIO;
@@ -249,8 +249,8 @@ sink_file_flush(sink_file_t *self, char *err, size_t err_size)
         return rc;
     }
     if (rc == SYM_OK) {
-        self->batch_start = self->is_regular ? lseek(self->fd, 0, SEEK_END)
-                                             : self->batch_start;
+        self->batch_start =
+            self->is_regular ? lseek(self->fd, 0, SEEK_END) : self->batch_start;
         rc = s_write_all(self->fd, self->buf, self->len, err, err_size);
     }
     if (rc != SYM_OK) {

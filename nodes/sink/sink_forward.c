@@ -103,9 +103,8 @@ s_open(sink_output_t *self)
     int type = ZMQ_PUB;
     bool is_json = true;
     int rc = s_settings(self, &type, &is_json);
-    const char *template_ = self->opts.forward_template
-                                ? self->opts.forward_template
-                                : "{message}";
+    const char *template_ =
+        self->opts.forward_template ? self->opts.forward_template : "{message}";
     if (rc == SYM_OK && !is_json) {
         rc = sink_name_check(template_, self->error, sizeof self->error);
     }

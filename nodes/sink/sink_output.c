@@ -12,13 +12,8 @@
 
 /* Every kind the sink can write to; "stdout" has no colon or path. */
 static const sink_output_ops_t *const s_kinds[] = {
-    &sink_sqlite_ops,
-    &sink_jsonl_ops,
-    &sink_csv_ops,
-    &sink_raw_ops,
-    &sink_forward_ops,
-    &sink_postgres_ops,
-    &sink_stdout_ops,
+    &sink_sqlite_ops,  &sink_jsonl_ops,    &sink_csv_ops,    &sink_raw_ops,
+    &sink_forward_ops, &sink_postgres_ops, &sink_stdout_ops,
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
@@ -73,8 +68,8 @@ sink_output_redact(const char *uri, char *buf, size_t size)
         const char *key = strstr(p, "password=");
         const char *scheme = strstr(p, "://");
         const char *at = scheme ? strchr(scheme, '@') : NULL;
-        const char *colon = at ? memchr(scheme + 3, ':', at - scheme - 3)
-                               : NULL;
+        const char *colon =
+            at ? memchr(scheme + 3, ':', at - scheme - 3) : NULL;
         bool is_url = colon && (key == NULL || colon < key);
         if (!is_url && key == NULL) {
             break;
@@ -119,8 +114,8 @@ sink_output_open(const char *uri, int *rc, char *err, size_t err_size)
 }
 
 sink_output_t *
-sink_output_open_with(const char *uri, const sink_output_opts_t *opts,
-                      int *rc, char *err, size_t err_size)
+sink_output_open_with(const char *uri, const sink_output_opts_t *opts, int *rc,
+                      char *err, size_t err_size)
 {
     assert(rc);
 
@@ -148,8 +143,7 @@ sink_output_open_with(const char *uri, const sink_output_opts_t *opts,
     self->ops = s_find(self->uri, &self->path);
     *rc = self->ops->open(self);
     if (*rc != SYM_OK) {
-        snprintf(err, err_size, "cannot open %s: %s", self->shown,
-                 self->error);
+        snprintf(err, err_size, "cannot open %s: %s", self->shown, self->error);
         free(self->uri);
         free(self->shown);
         free(self);

@@ -64,7 +64,7 @@ static const char s_session[] =
     " ON COMMIT DELETE ROWS;";
 
 #define S_RECORD_COPY                                                          \
-    "(topic, stream, epoch, seq, event_ns, ingest_ns, stored_ns, fields)"     \
+    "(topic, stream, epoch, seq, event_ns, ingest_ns, stored_ns, fields)"      \
     " FROM STDIN"
 
 static const char *const s_copy_sql[] = {
@@ -187,8 +187,8 @@ static int
 s_fail(sink_output_t *self, const char *what, int rc)
 {
     s_pg_t *state = self->state;
-    const char *why = state && state->conn ? PQerrorMessage(state->conn)
-                                           : "out of memory";
+    const char *why =
+        state && state->conn ? PQerrorMessage(state->conn) : "out of memory";
     int len = (int) strcspn(why, "\n");
     snprintf(self->error, sizeof self->error, "%s: %.*s", what, len, why);
     return rc;
@@ -404,8 +404,8 @@ s_reconnect(sink_output_t *self)
         if (rc != SYM_ECLOSED) {
             return rc;
         }
-        delay_ms = delay_ms * 2 > S_BACKOFF_MAX_MS ? S_BACKOFF_MAX_MS
-                                                   : delay_ms * 2;
+        delay_ms =
+            delay_ms * 2 > S_BACKOFF_MAX_MS ? S_BACKOFF_MAX_MS : delay_ms * 2;
     }
 }
 
@@ -426,8 +426,9 @@ s_commit(sink_output_t *self)
         uint64_t done_id = 0;
         rc = s_last_done(self, &done_id);
         if (rc == SYM_OK && done_id >= state->batch_id) {
-            sym_log_warn("postgres", "batch had committed, not sent again "
-                                     "batch=%" PRIu64,
+            sym_log_warn("postgres",
+                         "batch had committed, not sent again "
+                         "batch=%" PRIu64,
                          state->batch_id);
             break;
         }
@@ -536,9 +537,9 @@ s_account(sink_output_t *self, const sink_account_t *account)
     s_buf_t *buf = &state->rows[S_STREAMS];
     int rc = s_put_text(buf, account->stream, strlen(account->stream), '\t');
     const int64_t numbers[] = {
-        (int64_t) account->epoch,    (int64_t) account->first_seq,
-        (int64_t) account->expected, (int64_t) account->delivered,
-        (int64_t) account->removed,  (int64_t) account->lost,
+        (int64_t) account->epoch,     (int64_t) account->first_seq,
+        (int64_t) account->expected,  (int64_t) account->delivered,
+        (int64_t) account->removed,   (int64_t) account->lost,
         (int64_t) account->duplicates};
     for (size_t i = 0; i < 7 && rc == SYM_OK; i++) {
         rc = s_put_number(buf, numbers[i], '\t');

@@ -29,10 +29,10 @@ typedef struct {
 } s_file_t;
 
 typedef struct {
-    zhashx_t *files;    /* path -> s_file_t */
-    const char *field;  /* the field written */
-    uint64_t skipped;   /* records without the field or a name */
-    bool has_warned;    /* the first skip was logged */
+    zhashx_t *files;   /* path -> s_file_t */
+    const char *field; /* the field written */
+    uint64_t skipped;  /* records without the field or a name */
+    bool has_warned;   /* the first skip was logged */
 } s_raw_t;
 
 static void
@@ -136,8 +136,7 @@ s_write(sink_output_t *self, const char *topic, const sym_rec_t *rec)
     s_raw_t *state = self->state;
     const sym_val_t *val =
         sym_rec_get_const(rec, state->field, strlen(state->field));
-    if (val == NULL ||
-        (val->type != SYM_VAL_BIN && val->type != SYM_VAL_STR)) {
+    if (val == NULL || (val->type != SYM_VAL_BIN && val->type != SYM_VAL_STR)) {
         s_skip(state, rec, "no bin or str field");
         return SYM_OK;
     }
@@ -155,8 +154,7 @@ s_write(sink_output_t *self, const char *topic, const sym_rec_t *rec)
     if (out == NULL) {
         return SYM_EIO;
     }
-    if (sink_file_append(&out->file, val->as.s.ptr, val->as.s.len) !=
-        SYM_OK) {
+    if (sink_file_append(&out->file, val->as.s.ptr, val->as.s.len) != SYM_OK) {
         snprintf(self->error, sizeof self->error, "batch: out of memory");
         return SYM_ENOMEM;
     }
