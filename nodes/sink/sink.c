@@ -123,6 +123,23 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
     return SYM_OK;
 }
 
+/* What the output kinds read from the settings. */
+static sink_output_opts_t
+s_output_opts(sink_t *self)
+{
+    const sink_cfg_t *cfg = self->cfg;
+    return (sink_output_opts_t){
+        .rotate_bytes = cfg->rotate_bytes,
+        .rotate_ms = cfg->rotate_ms,
+        .raw_field = cfg->raw_field,
+        .forward_format = cfg->forward_format,
+        .forward_socket = cfg->forward_socket,
+        .forward_template = cfg->forward_template,
+        .writer = cfg->common.name,
+        .stop = &self->stop,
+    };
+}
+
 sink_t *
 sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
 {
@@ -151,16 +168,7 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
         goto no_memory;
     }
     /* The output first: a bad path should not leave ports bound. */
-    const sink_output_opts_t opts = {
-        .rotate_bytes = cfg->rotate_bytes,
-        .rotate_ms = cfg->rotate_ms,
-        .raw_field = cfg->raw_field,
-        .forward_format = cfg->forward_format,
-        .forward_socket = cfg->forward_socket,
-        .forward_template = cfg->forward_template,
-        .writer = cfg->common.name,
-        .stop = &self->stop,
-    };
+    const sink_output_opts_t opts = s_output_opts(self);
     self->out = sink_output_open_with(cfg->output, &opts, rc, err, err_size);
     if (self->out == NULL) {
         goto fail;
