@@ -26,8 +26,28 @@ static const sym_opt_t s_opts[] = {
     {"rcvhwm", SYM_OPT_INT, S_NUMBER_TEXT(SYM_DEFAULT_RCVHWM),
      "messages queued per input peer", offsetof(sink_cfg_t, rcvhwm)},
     {"output", SYM_OPT_STR, "stdout",
-     "sqlite:PATH, jsonl:PATH, csv:PATH or stdout (JSON lines)",
+     "sqlite:PATH, postgres:CONNINFO, jsonl:PATH, csv:PATH, raw:TEMPLATE, "
+     "forward:ENDPOINT or stdout (JSON lines)",
      offsetof(sink_cfg_t, output)},
+    {"rotate-bytes", SYM_OPT_INT, "0",
+     "jsonl/csv/raw: rename the file to PATH.N once it holds this many "
+     "bytes; 0: never",
+     offsetof(sink_cfg_t, rotate_bytes)},
+    {"rotate-ms", SYM_OPT_INT, "0",
+     "jsonl/csv/raw: rename the file to PATH.N once it is this old; "
+     "0: never",
+     offsetof(sink_cfg_t, rotate_ms)},
+    {"raw-field", SYM_OPT_STR, "packet",
+     "raw: the field whose bytes are written verbatim",
+     offsetof(sink_cfg_t, raw_field)},
+    {"forward-format", SYM_OPT_STR, "json",
+     "forward: json (one JSON object) or text (--forward-template)",
+     offsetof(sink_cfg_t, forward_format)},
+    {"forward-socket", SYM_OPT_STR, "pub", "forward: pub or push",
+     offsetof(sink_cfg_t, forward_socket)},
+    {"forward-template", SYM_OPT_STR, "{message}",
+     "forward text: the message, with {field} placeholders",
+     offsetof(sink_cfg_t, forward_template)},
     {"batch", SYM_OPT_INT, "5000", "commit once this many records are pending",
      offsetof(sink_cfg_t, batch)},
     {"flush-ms", SYM_OPT_INT, "200",
@@ -48,7 +68,8 @@ static const sym_opt_t s_opts[] = {
 
 static const char s_summary[] =
     "Receives records (SUB and PULL inputs), accounts for every origin\n"
-    "stream and stores the records in SQLite, JSON lines or CSV.";
+    "stream and stores the records in SQLite, PostgreSQL, JSON lines,\n"
+    "CSV or raw files, or forwards them to foreign ZeroMQ consumers.";
 
 static const sym_main_t s_main = {
     .node = "sink",

@@ -74,6 +74,13 @@ s_bad_number(const sink_cfg_t *cfg, const char **expected)
     if (cfg->flush_ms < 1) {
         return "flush-ms";
     }
+    *expected = "0 or more";
+    if (cfg->rotate_bytes < 0) {
+        return "rotate-bytes";
+    }
+    if (cfg->rotate_ms < 0) {
+        return "rotate-ms";
+    }
     return NULL;
 }
 
@@ -124,6 +131,23 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
     return SYM_OK;
 }
 
+/* What the output kinds read from the settings. */
+static sink_output_opts_t
+s_output_opts(sink_t *self)
+{
+    const sink_cfg_t *cfg = self->cfg;
+    return (sink_output_opts_t){
+        .rotate_bytes = cfg->rotate_bytes,
+        .rotate_ms = cfg->rotate_ms,
+        .raw_field = cfg->raw_field,
+        .forward_format = cfg->forward_format,
+        .forward_socket = cfg->forward_socket,
+        .forward_template = cfg->forward_template,
+        .writer = cfg->common.name,
+        .stop = &self->stop,
+    };
+}
+
 sink_t *
 sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
 {
@@ -152,7 +176,8 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
         goto no_memory;
     }
     /* The output first: a bad path should not leave ports bound. */
-    self->out = sink_output_open(cfg->output, rc, err, err_size);
+    const sink_output_opts_t opts = s_output_opts(self);
+    self->out = sink_output_open_with(cfg->output, &opts, rc, err, err_size);
     if (self->out == NULL) {
         goto fail;
     }
@@ -444,12 +469,12 @@ s_log_start(const sink_t *self)
     s_append_list(inputs, sizeof inputs, "sub=", &cfg->sub);
     s_append_list(inputs, sizeof inputs, "topic=", &cfg->topic);
     s_append_list(inputs, sizeof inputs, "pull=", &cfg->pull);
-    sym_log_info("node",
-                 "started version=%s%s output=%s batch=%" PRId64
-                 " flush_ms=%" PRId64 " rcvhwm=%" PRId64 " exit_on_eos=%" PRId64
-                 " eos_grace_ms=%" PRId64,
-                 SYM_VERSION, inputs, cfg->output, cfg->batch, cfg->flush_ms,
-                 cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
+    sym_log_info(
+        "node",
+        "started version=%s%s output=%s batch=%" PRId64 " flush_ms=%" PRId64
+        " rcvhwm=%" PRId64 " exit_on_eos=%" PRId64 " eos_grace_ms=%" PRId64,
+        SYM_VERSION, inputs, sink_output_uri(self->out), cfg->batch,
+        cfg->flush_ms, cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
 }
 
 static void

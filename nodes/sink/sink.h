@@ -21,12 +21,18 @@ typedef struct {
     sym_strlist_t topic;     /* topic prefixes of the SUB inputs */
     sym_strlist_t pull;      /* endpoints; each value is one PULL input */
     int64_t rcvhwm;          /* messages queued per input peer */
-    char *output;            /* sqlite:PATH, jsonl:PATH, csv:PATH, stdout */
+    char *output;            /* where records go, e.g. sqlite:PATH */
     int64_t batch;           /* commit once this many records are pending */
     int64_t flush_ms;        /* commit pending records at least this often */
     int64_t exit_on_eos;     /* stop after this many EOS; 0: never */
     int64_t eos_grace_ms;    /* then wait this long without input */
     double max_rate;         /* records per second at most; 0: no limit */
+    int64_t rotate_bytes;    /* files: a new file past this size; 0 off */
+    int64_t rotate_ms;       /* files: a new file this often; 0 off */
+    char *raw_field;         /* raw: the field whose bytes are written */
+    char *forward_format;    /* forward: json or text */
+    char *forward_socket;    /* forward: pub or push */
+    char *forward_template;  /* forward text: the message template */
 } sink_cfg_t;
 
 typedef struct sink_t sink_t;

@@ -122,7 +122,7 @@ s_read_header(sink_output_t *self, s_csv_t *state)
         goto done;
     }
     state->has_header = true;
-    rc = SYM_OK;
+    rc = sink_file_set_prologue(&state->file, line, strlen(line));
 
 done:
     if (in) {
@@ -162,6 +162,8 @@ s_open(sink_output_t *self)
     self->state = state;
     int rc = sink_file_open(&state->file, self->path, self->error,
                             sizeof self->error);
+    sink_file_set_rotation(&state->file, self->opts.rotate_bytes,
+                           self->opts.rotate_ms);
     if (rc == SYM_OK && state->file.batch_start > 0) {
         rc = s_read_header(self, state);
     }
@@ -252,6 +254,7 @@ s_put_value(sink_file_t *file, const sym_val_t *val)
 static int
 s_put_header(s_csv_t *state, const sym_rec_t *rec)
 {
+    size_t mark = state->file.len;
     int rc = SYM_OK;
     for (uint32_t i = 0; i < rec->field_count && rc == SYM_OK; i++) {
         rc = s_add_column(state, rec->fields[i].name.ptr,
@@ -274,6 +277,11 @@ s_put_header(s_csv_t *state, const sym_rec_t *rec)
     }
     if (rc == SYM_OK) {
         rc = sink_file_append(&state->file, "\n", 1);
+    }
+    if (rc == SYM_OK) {
+        /* Every file started by a rotation begins with it too. */
+        rc = sink_file_set_prologue(&state->file, state->file.buf + mark,
+                                    state->file.len - mark);
     }
     state->has_header = true;
     state->is_header_pending = true;

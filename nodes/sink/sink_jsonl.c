@@ -25,6 +25,7 @@ s_open_file(sink_output_t *self)
         free(file);
         return rc;
     }
+    sink_file_set_rotation(file, self->opts.rotate_bytes, self->opts.rotate_ms);
     self->state = file;
     return SYM_OK;
 }

@@ -12,10 +12,8 @@
 
 /* Every kind the sink can write to; "stdout" has no colon or path. */
 static const sink_output_ops_t *const s_kinds[] = {
-    &sink_sqlite_ops,
-    &sink_jsonl_ops,
-    &sink_csv_ops,
-    &sink_stdout_ops,
+    &sink_sqlite_ops,  &sink_jsonl_ops,    &sink_csv_ops,    &sink_raw_ops,
+    &sink_forward_ops, &sink_postgres_ops, &sink_stdout_ops,
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
@@ -50,6 +48,41 @@ s_kinds_text(char *buf, size_t size)
     }
 }
 
+/* Append text to buf, cut to fit. */
+static void
+s_cat(char *buf, size_t size, const char *text, size_t len)
+{
+    size_t used = strlen(buf);
+    size_t room = size - used - 1;
+    len = len < room ? len : room;
+    memcpy(buf + used, text, len);
+    buf[used + len] = '\0';
+}
+
+void
+sink_output_redact(const char *uri, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char *p = uri;
+    while (*p) {
+        const char *key = strstr(p, "password=");
+        const char *scheme = strstr(p, "://");
+        const char *at = scheme ? strchr(scheme, '@') : NULL;
+        const char *colon =
+            at ? memchr(scheme + 3, ':', at - scheme - 3) : NULL;
+        bool is_url = colon && (key == NULL || colon < key);
+        if (!is_url && key == NULL) {
+            break;
+        }
+        const char *from = is_url ? colon + 1 : key + 9;
+        const char *to = is_url ? at : from + strcspn(from, " ");
+        s_cat(buf, size, p, (size_t) (from - p));
+        s_cat(buf, size, "***", 3);
+        p = to;
+    }
+    s_cat(buf, size, p, strlen(p));
+}
+
 int
 sink_output_check(const char *uri, char *err, size_t err_size)
 {
@@ -77,6 +110,13 @@ sink_output_check(const char *uri, char *err, size_t err_size)
 sink_output_t *
 sink_output_open(const char *uri, int *rc, char *err, size_t err_size)
 {
+    return sink_output_open_with(uri, NULL, rc, err, err_size);
+}
+
+sink_output_t *
+sink_output_open_with(const char *uri, const sink_output_opts_t *opts, int *rc,
+                      char *err, size_t err_size)
+{
     assert(rc);
 
     *rc = sink_output_check(uri, err, err_size);
@@ -85,19 +125,27 @@ sink_output_open(const char *uri, int *rc, char *err, size_t err_size)
     }
     sink_output_t *self = calloc(1, sizeof *self);
     char *copy = strdup(uri);
-    if (self == NULL || copy == NULL) {
+    char *shown = malloc(strlen(uri) + 16);
+    if (self == NULL || copy == NULL || shown == NULL) {
         free(self);
         free(copy);
+        free(shown);
         snprintf(err, err_size, "output '%s': out of memory", uri);
         *rc = SYM_ENOMEM;
         return NULL;
     }
     self->uri = copy;
+    self->shown = shown;
+    sink_output_redact(uri, shown, strlen(uri) + 16);
+    if (opts) {
+        self->opts = *opts;
+    }
     self->ops = s_find(self->uri, &self->path);
     *rc = self->ops->open(self);
     if (*rc != SYM_OK) {
-        snprintf(err, err_size, "cannot open %s: %s", uri, self->error);
+        snprintf(err, err_size, "cannot open %s: %s", self->shown, self->error);
         free(self->uri);
+        free(self->shown);
         free(self);
         return NULL;
     }
@@ -114,6 +162,7 @@ sink_output_destroy(sink_output_t **self_p)
     self->ops->abort(self);
     self->ops->close(self);
     free(self->uri);
+    free(self->shown);
     free(self);
     *self_p = NULL;
 }
@@ -172,5 +221,5 @@ sink_output_error(const sink_output_t *self)
 const char *
 sink_output_uri(const sink_output_t *self)
 {
-    return self->uri;
+    return self->shown;
 }

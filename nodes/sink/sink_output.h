@@ -14,6 +14,18 @@
 
 typedef struct sink_output_t sink_output_t;
 
+/* Settings some kinds read; zero values mean the defaults. */
+typedef struct {
+    int64_t rotate_bytes;         /* files: start a new file past this */
+    int64_t rotate_ms;            /* files: start a new file this often */
+    const char *raw_field;        /* raw: the bin field written, "packet" */
+    const char *forward_format;   /* forward: "json" or "text" */
+    const char *forward_socket;   /* forward: "pub" or "push" */
+    const char *forward_template; /* forward text: "{message}" */
+    const char *writer;           /* postgres: this sink's name */
+    const volatile bool *stop;    /* set when the sink is asked to stop */
+} sink_output_opts_t;
+
 /* One (stream, epoch) account as an output keeps it. The counts agree:
  * expected = delivered + removed + lost, where delivered counts records
  * stored and lost counts records that never arrived or whose batch could
@@ -63,8 +75,10 @@ typedef struct {
 struct sink_output_t {
     const sink_output_ops_t *ops;    /* the kind */
     char *uri;                       /* as given, e.g. sqlite:/x/t.db */
+    char *shown;                     /* uri with passwords masked */
     const char *path;                /* the part after "scheme:" */
     void *state;                     /* owned by the kind */
+    sink_output_opts_t opts;         /* settings, strings not owned */
     char error[SINK_OUTPUT_ERR_MAX]; /* reason of the last failure */
 };
 
@@ -72,6 +86,9 @@ extern const sink_output_ops_t sink_sqlite_ops;
 extern const sink_output_ops_t sink_jsonl_ops;
 extern const sink_output_ops_t sink_stdout_ops;
 extern const sink_output_ops_t sink_csv_ops;
+extern const sink_output_ops_t sink_raw_ops;
+extern const sink_output_ops_t sink_forward_ops;
+extern const sink_output_ops_t sink_postgres_ops;
 
 /* Check an output URI (sqlite:PATH, jsonl:PATH, csv:PATH or stdout)
  * without opening it. Returns SYM_OK or SYM_EINVAL with the reason in
@@ -84,6 +101,12 @@ int sink_output_check(const char *uri, char *err, size_t err_size);
  * the URI and the reason in err. */
 sink_output_t *sink_output_open(const char *uri, int *rc, char *err,
                                 size_t err_size);
+
+/* The same with settings; opts may be NULL for the defaults. Its strings
+ * must outlive the output. */
+sink_output_t *sink_output_open_with(const char *uri,
+                                     const sink_output_opts_t *opts, int *rc,
+                                     char *err, size_t err_size);
 
 /* Throw away an open batch, close and free; nulls the caller's pointer.
  * Safe on NULL. Commit first to keep what is pending. */
@@ -108,10 +131,14 @@ int sink_output_commit(sink_output_t *self);
 /* Throw the open batch away. */
 void sink_output_abort(sink_output_t *self);
 
+/* Copy uri into buf with the values of password=... and the password of
+ * scheme://user:password@host masked as "***", for logs. */
+void sink_output_redact(const char *uri, char *buf, size_t size);
+
 /* Reason of the last failure, for the log line. */
 const char *sink_output_error(const sink_output_t *self);
 
-/* The URI the output was opened with. */
+/* The URI the output was opened with, passwords masked, for logs. */
 const char *sink_output_uri(const sink_output_t *self);
 
 #endif

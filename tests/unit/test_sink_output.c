@@ -60,6 +60,20 @@ test_sink_output_open_rejects_a_bad_uri(void **state)
     assert_non_null(strstr(err, "parquet:/x"));
 }
 
+static void
+test_sink_output_masks_passwords_in_logs(void **state)
+{
+    (void) state;
+    char buf[256];
+    sink_output_redact("postgres:host=db password=s3cret user=u", buf,
+                       sizeof buf);
+    assert_string_equal(buf, "postgres:host=db password=*** user=u");
+    sink_output_redact("postgres:postgresql://u:s3cret@db/x", buf, sizeof buf);
+    assert_string_equal(buf, "postgres:postgresql://u:***@db/x");
+    sink_output_redact("sqlite:/var/t.db", buf, sizeof buf);
+    assert_string_equal(buf, "sqlite:/var/t.db");
+}
+
 int
 main(void)
 {
@@ -67,6 +81,7 @@ main(void)
         cmocka_unit_test(test_sink_output_accepts_every_kind),
         cmocka_unit_test(test_sink_output_rejects_bad_uris),
         cmocka_unit_test(test_sink_output_open_rejects_a_bad_uri),
+        cmocka_unit_test(test_sink_output_masks_passwords_in_logs),
     };
     return cmocka_run_group_tests_name("sink_output", tests, NULL, NULL);
 }
