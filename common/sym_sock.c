@@ -18,8 +18,8 @@ sym_sock_policy_default(sym_sock_policy_t *policy)
         .linger_ms = SYM_DEFAULT_LINGER_MS,
         .reconnect_ivl_ms = 100,
         .reconnect_ivl_max_ms = 500,
-        .heartbeat_ivl_ms = 1000,
-        .heartbeat_timeout_ms = 3000,
+        .heartbeat_ivl_ms = SYM_DEFAULT_HEARTBEAT_IVL_MS,
+        .heartbeat_timeout_ms = SYM_DEFAULT_HEARTBEAT_TIMEOUT_MS,
         .max_msg_bytes = 1024 * 1024 + 64 * 1024,
         .immediate = true,
     };

@@ -49,7 +49,8 @@ typedef struct {
 
 /* Defaults: HWMs and linger from Makefile.inc, reconnect 100 ms doubling
  * up to 500 ms (a restarted peer is found within a second), heartbeats
- * every 1 s with a 3 s timeout, 1 MiB + 64 KiB messages, immediate on. */
+ * every 1 s with a 10 s timeout (both from Makefile.inc), 1 MiB + 64 KiB
+ * messages, immediate on. */
 void sym_sock_policy_default(sym_sock_policy_t *policy);
 
 /* Create a socket of a ZMQ_* type, apply the policy and attach it to the

@@ -106,6 +106,7 @@ source1  worker source1 "${GREETING} from ${RUN_DIR}"
 relay    ./standins/worker relay   # a comment after the arguments
 replay   restart=on-failure ${STANDINS}/exit_with 0 0.3
 flaky    ${STANDINS}/exit_with 3
+badconf  ${STANDINS}/exit_with 2
 
 hub      restart=always worker hub --pull @inproc://hub
 EOF
@@ -131,13 +132,19 @@ test_up_starts_every_node()
 {
     local out name
 
-    out=$(cluster up 2>&1) || fail "up failed: $out"
-    [[ $out == *"cluster up: 5 node(s)"* ]] ||
+    local rc=0
+    out=$(cluster up 2>&1) || rc=$?
+    [[ $out == *"cluster up: 6 node(s)"* ]] ||
         fail "unexpected up output: $out"
     for name in source1 relay hub; do
         pid_alive "$(node_pid "$name")" || fail "node $name is not running"
     done
     pass "up starts every node"
+
+    # flaky exits 3 at once: up says so instead of claiming success.
+    ((rc == 1)) && [[ $out == *"node flaky failed at start (exit 3)"* ]] ||
+        fail "up did not report the node failing at start: rc=$rc $out"
+    pass "up reports a node that fails at start and exits 1"
 
     [[ $(head -n 1 "$ORDER_FILE") == hub ]] ||
         fail "the binding node did not start first: $(cat "$ORDER_FILE")"
@@ -231,6 +238,12 @@ test_failing_node_backs_off()
     [[ $row_restarts -ge 2 && $row_last_exit == "exit 3"* ]] ||
         fail "flaky: restarts '$row_restarts', last exit '$row_last_exit'"
     pass "a failing node backs off longer each time (${delays_ms[*]} ms)"
+
+    read_status_row badconf || fail "status does not list badconf"
+    [[ $row_state == failed && $row_restarts == 0 &&
+        $row_last_exit == "exit 2" ]] ||
+        fail "badconf: state '$row_state', restarts '$row_restarts'"
+    pass "a node exiting 2 (configuration error) is not restarted"
 }
 
 test_restart_command()

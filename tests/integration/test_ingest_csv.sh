@@ -129,6 +129,9 @@ pass "the simulated fleet ends after --sim-count records"
 # log in $work_dir/log, and waits for its start line; sets ingest_pid.
 start_ingest()
 {
+    # Empty the log first: the child's own redirection may come after the
+    # wait below has already seen the previous run's start line.
+    : >"$work_dir/log"
     # Without the explicit <&0 a background job reads /dev/null.
     "$ingest" "$@" <&0 2>"$work_dir/log" &
     ingest_pid=$!

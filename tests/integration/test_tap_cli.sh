@@ -62,6 +62,7 @@ expect_usage_error --bogus --connect "$endpoint" --bogus
 pass "usage errors exit 2 with one line naming the option"
 
 for signal in TERM INT; do
+    : >"$work_dir/err" # the wait below must not see the last start line
     "$tap" --connect "$endpoint" >"$work_dir/out" 2>"$work_dir/err" &
     pid=$!
     sym_cleanup_hooks+=("kill $pid")

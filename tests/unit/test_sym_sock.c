@@ -231,7 +231,8 @@ test_sock_policy_defaults(void **state)
     assert_int_equal(policy.reconnect_ivl_ms, 100);
     assert_int_equal(policy.reconnect_ivl_max_ms, 500);
     assert_int_equal(policy.heartbeat_ivl_ms, 1000);
-    assert_int_equal(policy.heartbeat_timeout_ms, 3000);
+    assert_int_equal(policy.heartbeat_timeout_ms,
+                     SYM_DEFAULT_HEARTBEAT_TIMEOUT_MS);
     assert_int_equal(policy.max_msg_bytes, 1024 * 1024 + 64 * 1024);
     assert_true(policy.immediate);
 }
