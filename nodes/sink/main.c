@@ -28,7 +28,7 @@ static const sym_opt_t s_opts[] = {
     {"rcvhwm", SYM_OPT_INT, S_NUMBER_TEXT(SYM_DEFAULT_RCVHWM),
      "messages queued per input peer", offsetof(sink_cfg_t, rcvhwm)},
     {"output", SYM_OPT_STR, "stdout",
-     "sqlite:PATH, jsonl:PATH, csv:PATH or stdout (JSON lines)",
+     "sqlite:PATH, jsonl:PATH, csv:PATH, stdout (JSON lines) or null",
      offsetof(sink_cfg_t, output)},
     {"batch", SYM_OPT_INT, "5000", "commit once this many records are pending",
      offsetof(sink_cfg_t, batch)},
@@ -41,6 +41,9 @@ static const sym_opt_t s_opts[] = {
     {"eos-grace-ms", SYM_OPT_INT, "2000",
      "then wait this long without input for records still missing",
      offsetof(sink_cfg_t, eos_grace_ms)},
+    {"latency-report", SYM_OPT_BOOL, NULL,
+     "at stop, log p50/p99/p99.9 of receive time minus event time",
+     offsetof(sink_cfg_t, latency_report)},
     {NULL},
 };
 

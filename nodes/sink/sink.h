@@ -26,6 +26,7 @@ typedef struct {
     int64_t flush_ms;        /* commit pending records at least this often */
     int64_t exit_on_eos;     /* stop after this many EOS; 0: never */
     int64_t eos_grace_ms;    /* then wait this long without input */
+    bool latency_report;     /* log latency percentiles at stop */
 } sink_cfg_t;
 
 typedef struct sink_t sink_t;
