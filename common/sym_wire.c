@@ -366,9 +366,40 @@ s_number(const unsigned char *p, unsigned char b, s_scalar_t *out)
 
 /* Read one object; a container or ext is skipped whole and reported as
  * S_OTHER. */
+/* The types every record is made of, read without the header table. */
+static bool
+s_read_common(s_reader_t *r, s_scalar_t *out)
+{
+    const unsigned char *p = r->p;
+    unsigned char b = p[0];
+    if (b >= 0xa0 && b <= 0xbf) {
+        *out =
+            (s_scalar_t){.kind = S_STR, .s = {(const char *) p + 1, b & 0x1fu}};
+        r->p += 1 + (b & 0x1fu);
+    } else if (b <= 0x7f) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = b};
+        r->p += 1;
+    } else if (b == 0xcb) {
+        *out = (s_scalar_t){.kind = S_FLOAT, .f = s_float_at(p + 1, 8)};
+        r->p += 9;
+    } else if (b == 0xcf) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = s_be(p + 1, 8)};
+        r->p += 9;
+    } else if (b == 0xd3) {
+        s_signed_at(p + 1, 8, out);
+        r->p += 9;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static void
 s_read(s_reader_t *r, s_scalar_t *out)
 {
+    if (s_read_common(r, out)) {
+        return;
+    }
     const unsigned char *p = r->p;
     unsigned char b = p[0];
     s_item_t item;

@@ -16,8 +16,10 @@
 #include "ingest_template.h"
 #include "sym_log.h"
 #include "sym_out.h"
+#include "sym_part.h"
 
-#define INGEST_OUTPUTS 2 /* a PUB and a PUSH at most */
+/* A PUB and a PUSH, or a PUB and one PUSH per partition. */
+#define INGEST_OUTPUTS (1 + SYM_PART_MAX)
 
 struct ingest_t {
     const ingest_cfg_t *cfg;        /* options, owned by the caller */
@@ -33,6 +35,8 @@ struct ingest_t {
     ingest_pace_t pace;
     sym_out_t *outs[INGEST_OUTPUTS]; /* PUB and/or PUSH */
     size_t out_count;
+    size_t part_first;          /* first PUSH partition in outs */
+    size_t part_count;          /* partitions; 0: every output gets all */
     sym_stats_t stats;          /* read, sent, drop_* ... */
     ingest_streams_t *streams;  /* seq and last topic per stream */
     sym_rec_t *rec;             /* the one record, reused */
