@@ -9,7 +9,7 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 TEST_DIR = $(BUILD_DIR)-test
 JOBS = $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test install format-check clean
+.PHONY: all deps build run test bench install format-check clean
 
 all: build
 
@@ -32,6 +32,14 @@ test:
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Throughput, latency and memory against a raw libzmq baseline, from a
+# Release build; the table also goes to build-bench/bench.txt.
+bench:
+	@deploy/install-deps test
+	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-bench -j $(JOBS)
+	@tests/bench/run.sh
+
 install: build
 	@cmake --install $(BUILD_DIR)
 
@@ -40,4 +48,4 @@ format-check:
 		tests/*/*.c
 
 clean:
-	@rm -rf $(BUILD_DIR) $(TEST_DIR) run
+	@rm -rf $(BUILD_DIR) $(TEST_DIR) build-bench run

@@ -23,19 +23,33 @@ typedef struct {
     size_t records;
 } s_queued_t;
 
-struct sym_out_t {
-    zsock_t *sock;         /* the PUB or PUSH socket */
-    void *handle;          /* its libzmq handle, for the hot path */
-    sym_full_t on_full;    /* overflow policy */
-    size_t batch_bytes;    /* flush threshold */
-    sym_stats_t *stats;    /* the node's counters */
+/* Pending batches, one per topic: with streams interleaved record by
+ * record, one batch for whichever topic came last would send about one
+ * record per message. Few topics are live at once in a node, so a small
+ * table searched in order is enough; a new topic past it sends one. */
+#define S_SLOTS 16
+
+typedef struct {
     char topic[256];       /* topic of the pending batch */
+    size_t topic_len;      /* its length */
     msgpack_sbuffer batch; /* encoded records of the pending batch */
     size_t batch_records;  /* records in the pending batch */
-    s_queued_t *queue;     /* drop-oldest ring */
-    size_t queue_cap;      /* slots in the ring */
-    size_t queue_head;     /* oldest slot */
-    size_t queue_len;      /* slots in use */
+} s_slot_t;
+
+struct sym_out_t {
+    zsock_t *sock;           /* the PUB or PUSH socket */
+    void *handle;            /* its libzmq handle, for the hot path */
+    sym_full_t on_full;      /* overflow policy */
+    size_t batch_bytes;      /* flush threshold */
+    sym_stats_t *stats;      /* the node's counters */
+    s_slot_t slots[S_SLOTS]; /* pending batches by topic */
+    size_t slot_count;       /* slots holding a topic */
+    size_t last_slot;        /* slot of the previous write */
+    size_t next_evict;       /* slot sent when a new topic needs room */
+    s_queued_t *queue;       /* drop-oldest ring */
+    size_t queue_cap;        /* slots in the ring */
+    size_t queue_head;       /* oldest slot */
+    size_t queue_len;        /* slots in use */
 
     sym_peers_t *peers;      /* PUSH: connected peers, to name a drop */
     sym_out_counts_t counts; /* this output's own counters */
@@ -80,7 +94,9 @@ sym_out_new(const sym_out_opts_t *opts, const sym_sock_policy_t *policy,
         snprintf(err, err_size, "out of memory");
         return NULL;
     }
-    msgpack_sbuffer_init(&self->batch);
+    for (size_t i = 0; i < S_SLOTS; i++) {
+        msgpack_sbuffer_init(&self->slots[i].batch);
+    }
     self->on_full = opts->on_full;
     self->batch_bytes = opts->batch_bytes ? opts->batch_bytes : 32768;
     self->stats = stats;
@@ -158,7 +174,9 @@ sym_out_destroy(sym_out_t **self_p)
         s_queued_free(&self->queue[i]);
     }
     free(self->queue);
-    msgpack_sbuffer_destroy(&self->batch);
+    for (size_t i = 0; i < S_SLOTS; i++) {
+        msgpack_sbuffer_destroy(&self->slots[i].batch);
+    }
     sym_peers_destroy(&self->peers);
     zsock_destroy(&self->sock);
     sym_ipc_unlink_bound(self->endpoints,
@@ -205,9 +223,9 @@ s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
 /* drop-oldest: move the pending batch into the ring, dropping the oldest
  * queued batch when the ring is full, then send what the socket takes. */
 static int
-s_flush_queued(sym_out_t *self)
+s_flush_queued(sym_out_t *self, s_slot_t *pend)
 {
-    if (self->batch_records > 0) {
+    if (pend->batch_records > 0) {
         if (self->queue_len == self->queue_cap) {
             s_queued_t *oldest = &self->queue[self->queue_head];
             s_count_drop(self, oldest->records);
@@ -217,15 +235,15 @@ s_flush_queued(sym_out_t *self)
         }
         size_t tail = (self->queue_head + self->queue_len) % self->queue_cap;
         s_queued_t *slot = &self->queue[tail];
-        slot->topic = strdup(self->topic);
-        slot->payload = malloc(self->batch.size);
+        slot->topic = strdup(pend->topic);
+        slot->payload = malloc(pend->batch.size);
         if (slot->topic == NULL || slot->payload == NULL) {
             s_queued_free(slot);
             return SYM_ENOMEM;
         }
-        memcpy(slot->payload, self->batch.data, self->batch.size);
-        slot->payload_len = self->batch.size;
-        slot->records = self->batch_records;
+        memcpy(slot->payload, pend->batch.data, pend->batch.size);
+        slot->payload_len = pend->batch.size;
+        slot->records = pend->batch_records;
         self->queue_len++;
     }
     while (self->queue_len > 0) {
@@ -245,27 +263,85 @@ s_flush_queued(sym_out_t *self)
     return SYM_OK;
 }
 
+/* Send one pending batch now and empty its slot. */
+static int
+s_flush_slot(sym_out_t *self, s_slot_t *pend)
+{
+    int rc = SYM_OK;
+    if (self->on_full == SYM_FULL_DROP_OLDEST) {
+        rc = s_flush_queued(self, pend);
+    } else if (pend->batch_records > 0) {
+        rc = s_send(self, pend->topic, pend->batch.data, pend->batch.size,
+                    pend->batch_records);
+        if (rc == SYM_EAGAIN) {
+            s_count_drop(self, pend->batch_records);
+            rc = SYM_OK;
+        } else if (rc == SYM_ECLOSED) {
+            /* A stop interrupted a blocked send: the batch never left. */
+            s_count_drop(self, pend->batch_records);
+        }
+    }
+    msgpack_sbuffer_clear(&pend->batch);
+    pend->batch_records = 0;
+    return rc;
+}
+
 int
 sym_out_flush(sym_out_t *self)
 {
     assert(self);
     int rc = SYM_OK;
-    if (self->on_full == SYM_FULL_DROP_OLDEST) {
-        rc = s_flush_queued(self);
-    } else if (self->batch_records > 0) {
-        rc = s_send(self, self->topic, self->batch.data, self->batch.size,
-                    self->batch_records);
-        if (rc == SYM_EAGAIN) {
-            s_count_drop(self, self->batch_records);
-            rc = SYM_OK;
-        } else if (rc == SYM_ECLOSED) {
-            /* A stop interrupted a blocked send: the batch never left. */
-            s_count_drop(self, self->batch_records);
+    for (size_t i = 0; i < self->slot_count; i++) {
+        int slot_rc = s_flush_slot(self, &self->slots[i]);
+        rc = rc == SYM_OK ? slot_rc : rc;
+    }
+    if (self->slot_count == 0 && self->on_full == SYM_FULL_DROP_OLDEST) {
+        rc = s_flush_queued(self, &self->slots[0]);
+    }
+    /* Slots are handed out again from the start: the topics of the next
+     * burst are likely the same, in the same order. */
+    self->slot_count = 0;
+    self->last_slot = 0;
+    return rc;
+}
+
+/* The slot of topic, taking a free one or sending the batch of an
+ * occupied one when the topic is new. NULL with *rc set when that send
+ * failed. */
+static s_slot_t *
+s_slot_for(sym_out_t *self, const char *topic, int *rc)
+{
+    size_t len = strlen(topic);
+    s_slot_t *last = &self->slots[self->last_slot];
+    if (self->slot_count > 0 && last->topic_len == len &&
+        memcmp(last->topic, topic, len) == 0) {
+        return last;
+    }
+    for (size_t i = 0; i < self->slot_count; i++) {
+        s_slot_t *slot = &self->slots[i];
+        if (slot->topic_len == len && memcmp(slot->topic, topic, len) == 0) {
+            self->last_slot = i;
+            return slot;
         }
     }
-    msgpack_sbuffer_clear(&self->batch);
-    self->batch_records = 0;
-    return rc;
+    size_t i = self->slot_count;
+    if (i == S_SLOTS) {
+        i = self->next_evict;
+        self->next_evict = (self->next_evict + 1) % S_SLOTS;
+        *rc = s_flush_slot(self, &self->slots[i]);
+        if (*rc != SYM_OK) {
+            return NULL;
+        }
+    } else {
+        self->slot_count++;
+    }
+    s_slot_t *slot = &self->slots[i];
+    len = len < sizeof slot->topic ? len : sizeof slot->topic - 1;
+    memcpy(slot->topic, topic, len);
+    slot->topic[len] = '\0';
+    slot->topic_len = len;
+    self->last_slot = i;
+    return slot;
 }
 
 int
@@ -276,22 +352,25 @@ sym_out_write(sym_out_t *self, const char *topic, const sym_rec_t *rec)
     assert(rec);
 
     int rc = SYM_OK;
-    if (self->batch_records > 0 && strcmp(self->topic, topic) != 0) {
+    if (rec->kind == SYM_KIND_EOS) {
+        /* An end of stream lets a receiver stop: whatever came before it,
+         * on any topic (alarms, removals), must reach it first. */
         rc = sym_out_flush(self);
         if (rc != SYM_OK) {
             return rc;
         }
     }
-    if (self->batch_records == 0) {
-        snprintf(self->topic, sizeof self->topic, "%s", topic);
+    s_slot_t *slot = s_slot_for(self, topic, &rc);
+    if (slot == NULL) {
+        return rc;
     }
-    rc = sym_wire_encode(rec, &self->batch);
+    rc = sym_wire_encode(rec, &slot->batch);
     if (rc != SYM_OK) {
         return rc;
     }
-    self->batch_records++;
-    if (self->batch.size >= self->batch_bytes) {
-        rc = sym_out_flush(self);
+    slot->batch_records++;
+    if (slot->batch.size >= self->batch_bytes) {
+        rc = s_flush_slot(self, slot);
     }
     return rc;
 }
@@ -299,7 +378,10 @@ sym_out_write(sym_out_t *self, const char *topic, const sym_rec_t *rec)
 size_t
 sym_out_pending(const sym_out_t *self)
 {
-    size_t pending = self->batch_records;
+    size_t pending = 0;
+    for (size_t i = 0; i < self->slot_count; i++) {
+        pending += self->slots[i].batch_records;
+    }
     for (size_t i = 0; i < self->queue_len; i++) {
         size_t slot = (self->queue_head + i) % self->queue_cap;
         pending += self->queue[slot].records;

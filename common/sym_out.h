@@ -46,8 +46,12 @@ sym_out_t *sym_out_new(const sym_out_opts_t *opts,
  * Safe on NULL; nulls the caller's pointer. */
 void sym_out_destroy(sym_out_t **self_p);
 
-/* Add rec to the pending batch for topic. A batch is sent when the topic
- * changes, when it reaches batch_bytes, or on sym_out_flush. Returns
+/* Add rec to the pending batch for topic. Each topic has its own batch
+ * (up to 16 topics at once; a further topic sends the batch of one), so
+ * records of interleaved streams still share messages. A batch is sent
+ * when it reaches batch_bytes, or on sym_out_flush, which sends every
+ * batch. Order is kept per topic; across topics, everything written
+ * before an end-of-stream record is sent before it. Returns
  * SYM_OK (also when the policy dropped records: they are counted),
  * SYM_ECLOSED when a stop was asked for while blocked, or SYM_ENOMEM. */
 int sym_out_write(sym_out_t *self, const char *topic, const sym_rec_t *rec);

@@ -25,6 +25,8 @@ struct sym_track_t {
     bool from_start;    /* count sequences before the first seen as lost */
     zhashx_t *accounts; /* "stream/epoch" -> s_entry_t */
     zhashx_t *latest;   /* stream -> latest epoch seen, as text */
+    s_entry_t *last;    /* entry of the previous record; never freed
+                           before the tracker */
 };
 
 static void
@@ -119,17 +121,32 @@ s_mark(s_entry_t *entry, uint64_t seq)
     return true;
 }
 
+/* Records of one stream come in runs (a batch is one topic), so the
+ * previous entry is tried before the text key is built and hashed. */
+static bool
+s_is_last(const sym_track_t *self, const sym_rec_t *rec, size_t len)
+{
+    const s_entry_t *last = self->last;
+    return last && last->account.epoch == rec->epoch &&
+           last->account.stream[len] == '\0' &&
+           memcmp(last->account.stream, rec->stream.ptr, len) == 0;
+}
+
 static s_entry_t *
 s_lookup(sym_track_t *self, const sym_rec_t *rec)
 {
     char stream[256];
     size_t len = rec->stream.len < 255 ? rec->stream.len : 255;
+    if (s_is_last(self, rec, len)) {
+        return self->last;
+    }
     memcpy(stream, rec->stream.ptr, len);
     stream[len] = '\0';
     char key[300];
     snprintf(key, sizeof key, "%s/%" PRIu64, stream, rec->epoch);
     s_entry_t *entry = zhashx_lookup(self->accounts, key);
     if (entry) {
+        self->last = entry;
         return entry;
     }
 
@@ -152,6 +169,7 @@ s_lookup(sym_track_t *self, const sym_rec_t *rec)
     entry->account.is_new_epoch = latest && strcmp(latest, epoch_text) != 0;
     zhashx_update(self->latest, stream, epoch_text);
     zhashx_insert(self->accounts, key, entry);
+    self->last = entry;
     return entry;
 }
 

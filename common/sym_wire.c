@@ -11,12 +11,10 @@
 
 #include "sym_err.h"
 
-#define SYM_WIRE_ZONE_CHUNK 65536
 #define SYM_WIRE_MAX_DEPTH 16
 
 struct sym_wire_decoder_t {
-    sym_wire_limits_t limits; /* checked before msgpack-c allocates */
-    msgpack_zone zone;        /* reused for every record */
+    sym_wire_limits_t limits; /* checked before a record is read */
     const char *error;        /* why the last decode failed */
 };
 
@@ -120,10 +118,6 @@ sym_wire_decoder_new(const sym_wire_limits_t *limits)
     if (self->limits.max_depth > SYM_WIRE_MAX_DEPTH) {
         self->limits.max_depth = SYM_WIRE_MAX_DEPTH;
     }
-    if (!msgpack_zone_init(&self->zone, SYM_WIRE_ZONE_CHUNK)) {
-        free(self);
-        return NULL;
-    }
     self->error = "none";
     return self;
 }
@@ -134,7 +128,6 @@ sym_wire_decoder_destroy(sym_wire_decoder_t **self_p)
     if (self_p == NULL || *self_p == NULL) {
         return;
     }
-    msgpack_zone_destroy(&(*self_p)->zone);
     free(*self_p);
     *self_p = NULL;
 }
@@ -232,8 +225,8 @@ s_read_header(const unsigned char *p, size_t avail, s_item_t *item)
 
 /* Walk the first object of data without allocating: every length and
  * count is checked against the bytes left and against the limits. Sets
- * *object_len. This runs before msgpack-c sees the bytes, so a header
- * that claims billions of elements never reaches its allocator. */
+ * *object_len. This runs before the record is read, so a header
+ * that claims billions of elements never makes the decoder loop. */
 static int
 s_check(sym_wire_decoder_t *self, const unsigned char *data, size_t len,
         size_t *object_len)
@@ -298,75 +291,182 @@ s_check(sym_wire_decoder_t *self, const unsigned char *data, size_t len,
     return SYM_OK;
 }
 
-static bool
-s_key_is(const msgpack_object *key, const char *name)
+/* The second pass reads bytes that s_check has already bounded, so it
+ * needs no length checks of its own; it fills the record in place and
+ * allocates nothing. The msgpack object tree it replaces cost more than
+ * everything else a sink does per record. */
+typedef struct {
+    const unsigned char *p; /* next byte */
+} s_reader_t;
+
+/* A scalar as msgpack encodes it: which kind, and its value. */
+typedef enum {
+    S_NIL,
+    S_BOOL,
+    S_UINT, /* a non-negative integer, any width */
+    S_NEG,  /* a negative integer */
+    S_FLOAT,
+    S_STR,
+    S_BIN,
+    S_OTHER, /* a container or an ext */
+} s_kind_t;
+
+typedef struct {
+    s_kind_t kind;
+    uint64_t u;
+    int64_t i;
+    double f;
+    sym_str_t s;
+} s_scalar_t;
+
+static double
+s_float_at(const unsigned char *p, size_t width)
 {
-    size_t len = strlen(name);
-    return key->type == MSGPACK_OBJECT_STR && key->via.str.size == len &&
-           memcmp(key->via.str.ptr, name, len) == 0;
+    uint64_t bits = s_be(p, width);
+    if (width == 4) {
+        uint32_t narrow = (uint32_t) bits;
+        float value;
+        memcpy(&value, &narrow, sizeof value);
+        return value;
+    }
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
 }
 
-static bool
-s_to_u64(const msgpack_object *obj, uint64_t *out)
+/* A signed integer of width bytes; non-negative values count as S_UINT
+ * as msgpack-c does. */
+static void
+s_signed_at(const unsigned char *p, size_t width, s_scalar_t *out)
 {
-    if (obj->type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+    uint64_t bits = s_be(p, width);
+    unsigned shift = (unsigned) (64 - 8 * width);
+    int64_t value = (int64_t) (bits << shift) >> shift;
+    if (value >= 0) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = (uint64_t) value};
+    } else {
+        *out = (s_scalar_t){.kind = S_NEG, .i = value};
+    }
+}
+
+static void
+s_number(const unsigned char *p, unsigned char b, s_scalar_t *out)
+{
+    if (b >= 0xcc && b <= 0xcf) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = s_be(p + 1, 1u << (b - 0xcc))};
+    } else if (b >= 0xd0 && b <= 0xd3) {
+        s_signed_at(p + 1, 1u << (b - 0xd0), out);
+    } else if (b == 0xca || b == 0xcb) {
+        *out = (s_scalar_t){.kind = S_FLOAT,
+                            .f = s_float_at(p + 1, b == 0xca ? 4 : 8)};
+    } else {
+        *out = (s_scalar_t){.kind = S_OTHER};
+    }
+}
+
+/* Read one object; a container or ext is skipped whole and reported as
+ * S_OTHER. */
+/* The types every record is made of, read without the header table. */
+static bool
+s_read_common(s_reader_t *r, s_scalar_t *out)
+{
+    const unsigned char *p = r->p;
+    unsigned char b = p[0];
+    if (b >= 0xa0 && b <= 0xbf) {
+        *out =
+            (s_scalar_t){.kind = S_STR, .s = {(const char *) p + 1, b & 0x1fu}};
+        r->p += 1 + (b & 0x1fu);
+    } else if (b <= 0x7f) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = b};
+        r->p += 1;
+    } else if (b == 0xcb) {
+        *out = (s_scalar_t){.kind = S_FLOAT, .f = s_float_at(p + 1, 8)};
+        r->p += 9;
+    } else if (b == 0xcf) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = s_be(p + 1, 8)};
+        r->p += 9;
+    } else if (b == 0xd3) {
+        s_signed_at(p + 1, 8, out);
+        r->p += 9;
+    } else {
         return false;
     }
-    *out = obj->via.u64;
     return true;
 }
 
-static bool
-s_to_i64(const msgpack_object *obj, int64_t *out)
+static void
+s_read(s_reader_t *r, s_scalar_t *out)
 {
-    if (obj->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
-        *out = obj->via.i64;
-        return true;
+    if (s_read_common(r, out)) {
+        return;
     }
-    if (obj->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
-        obj->via.u64 <= INT64_MAX) {
-        *out = (int64_t) obj->via.u64;
-        return true;
+    const unsigned char *p = r->p;
+    unsigned char b = p[0];
+    s_item_t item;
+    s_read_header(p, SIZE_MAX, &item); /* cannot fail after s_check */
+    r->p += item.header + item.body;
+    if (b <= 0x7f) {
+        *out = (s_scalar_t){.kind = S_UINT, .u = b};
+    } else if (b >= 0xe0) {
+        *out = (s_scalar_t){.kind = S_NEG, .i = (int8_t) b};
+    } else if (item.is_text) {
+        bool is_bin = b >= 0xc4 && b <= 0xc6;
+        *out = (s_scalar_t){
+            .kind = is_bin ? S_BIN : S_STR,
+            .s = {(const char *) p + item.header, (uint32_t) item.body}};
+    } else if (b == 0xc0 || b == 0xc2 || b == 0xc3) {
+        *out = (s_scalar_t){.kind = b == 0xc0 ? S_NIL : S_BOOL, .u = b == 0xc3};
+    } else {
+        s_number(p, b, out);
     }
-    return false;
+    for (uint64_t left = item.children; left > 0; left--) {
+        s_scalar_t child;
+        s_read(r, &child); /* depth is bounded by s_check */
+    }
+}
+
+/* Entries of the map at the reader, after its header. */
+static uint64_t
+s_map_size(s_reader_t *r, bool *is_map)
+{
+    unsigned char b = r->p[0];
+    s_item_t item;
+    s_read_header(r->p, SIZE_MAX, &item);
+    *is_map = (b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf;
+    if (*is_map) {
+        r->p += item.header;
+    }
+    return item.children / 2;
 }
 
 static int
-s_to_val(const msgpack_object *obj, sym_val_t *val)
+s_to_val(const s_scalar_t *in, sym_val_t *val)
 {
-    switch (obj->type) {
-    case MSGPACK_OBJECT_NIL:
-        val->type = SYM_VAL_NIL;
+    switch (in->kind) {
+    case S_NIL:
+        *val = (sym_val_t){.type = SYM_VAL_NIL};
         return SYM_OK;
-    case MSGPACK_OBJECT_BOOLEAN:
-        val->type = SYM_VAL_BOOL;
-        val->as.b = obj->via.boolean;
+    case S_BOOL:
+        *val = (sym_val_t){.type = SYM_VAL_BOOL, .as.b = in->u != 0};
         return SYM_OK;
-    case MSGPACK_OBJECT_POSITIVE_INTEGER:
-        if (obj->via.u64 <= INT64_MAX) {
-            val->type = SYM_VAL_INT;
-            val->as.i = (int64_t) obj->via.u64;
+    case S_UINT:
+        if (in->u <= INT64_MAX) {
+            *val = (sym_val_t){.type = SYM_VAL_INT, .as.i = (int64_t) in->u};
         } else {
-            val->type = SYM_VAL_UINT;
-            val->as.u = obj->via.u64;
+            *val = (sym_val_t){.type = SYM_VAL_UINT, .as.u = in->u};
         }
         return SYM_OK;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-        val->type = SYM_VAL_INT;
-        val->as.i = obj->via.i64;
+    case S_NEG:
+        *val = (sym_val_t){.type = SYM_VAL_INT, .as.i = in->i};
         return SYM_OK;
-    case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64:
-        val->type = SYM_VAL_FLOAT;
-        val->as.f = obj->via.f64;
+    case S_FLOAT:
+        *val = (sym_val_t){.type = SYM_VAL_FLOAT, .as.f = in->f};
         return SYM_OK;
-    case MSGPACK_OBJECT_STR:
-        val->type = SYM_VAL_STR;
-        val->as.s = (sym_str_t){obj->via.str.ptr, obj->via.str.size};
-        return SYM_OK;
-    case MSGPACK_OBJECT_BIN:
-        val->type = SYM_VAL_BIN;
-        val->as.s = (sym_str_t){obj->via.bin.ptr, obj->via.bin.size};
+    case S_STR:
+    case S_BIN:
+        *val =
+            (sym_val_t){.type = in->kind == S_STR ? SYM_VAL_STR : SYM_VAL_BIN,
+                        .as.s = in->s};
         return SYM_OK;
     default:
         return SYM_EDECODE;
@@ -374,25 +474,30 @@ s_to_val(const msgpack_object *obj, sym_val_t *val)
 }
 
 static int
-s_to_fields(sym_wire_decoder_t *self, const msgpack_object *obj, sym_rec_t *rec)
+s_to_fields(sym_wire_decoder_t *self, s_reader_t *r, sym_rec_t *rec)
 {
-    if (obj->type != MSGPACK_OBJECT_MAP) {
+    bool is_map = false;
+    uint64_t size = s_map_size(r, &is_map);
+    if (!is_map) {
         self->error = "fields are not a map";
         return SYM_EDECODE;
     }
-    if (rec->field_count + obj->via.map.size > SYM_REC_MAX_FIELDS) {
+    if (rec->field_count + size > SYM_REC_MAX_FIELDS) {
         self->error = "more fields than the limit";
         return SYM_ETOOBIG;
     }
-    for (uint32_t i = 0; i < obj->via.map.size; i++) {
-        const msgpack_object_kv *kv = &obj->via.map.ptr[i];
-        if (kv->key.type != MSGPACK_OBJECT_STR || kv->key.via.str.size == 0) {
+    for (uint64_t i = 0; i < size; i++) {
+        s_scalar_t key;
+        s_scalar_t val;
+        s_read(r, &key);
+        s_read(r, &val);
+        if (key.kind != S_STR || key.s.len == 0) {
             self->error = "field name is not a non-empty string";
             return SYM_EDECODE;
         }
         sym_field_t *field = &rec->fields[rec->field_count];
-        field->name = (sym_str_t){kv->key.via.str.ptr, kv->key.via.str.size};
-        if (s_to_val(&kv->val, &field->val) != SYM_OK) {
+        field->name = key.s;
+        if (s_to_val(&val, &field->val) != SYM_OK) {
             self->error = "field value is not a scalar";
             return SYM_EDECODE;
         }
@@ -401,46 +506,116 @@ s_to_fields(sym_wire_decoder_t *self, const msgpack_object *obj, sym_rec_t *rec)
     return SYM_OK;
 }
 
-/* Fill the envelope entry named by key. Unknown keys are skipped. */
+static bool
+s_to_i64(const s_scalar_t *in, int64_t *out)
+{
+    if (in->kind == S_NEG) {
+        *out = in->i;
+        return true;
+    }
+    if (in->kind == S_UINT && in->u <= INT64_MAX) {
+        *out = (int64_t) in->u;
+        return true;
+    }
+    return false;
+}
+
+/* Envelope keys, by their one or two bytes. */
+#define S_KEY(a, b) ((unsigned) (unsigned char) (a) << 8 | (unsigned char) (b))
+
+/* Fill the envelope entry named by key from val. Unknown keys are
+ * skipped. Bits of *seen: 1 version, 2 stream, 4 sequence. */
 static int
-s_to_envelope(sym_wire_decoder_t *self, const msgpack_object_kv *kv,
+s_to_envelope(sym_wire_decoder_t *self, unsigned key, const s_scalar_t *val,
               sym_rec_t *rec, unsigned *seen)
 {
-    const msgpack_object *key = &kv->key;
-    const msgpack_object *val = &kv->val;
-    uint64_t number = 0;
+    bool is_uint = val->kind == S_UINT;
     bool ok = true;
-    if (s_key_is(key, "v")) {
-        ok = s_to_u64(val, &number);
-        if (ok && number != SYM_WIRE_VERSION) {
+    switch (key) {
+    case S_KEY('v', 0):
+        if (is_uint && val->u != SYM_WIRE_VERSION) {
             self->error = "unsupported format version";
             return SYM_EVERSION;
         }
+        ok = is_uint;
         *seen |= 1u;
-    } else if (s_key_is(key, "k")) {
-        ok = s_to_u64(val, &number) && number < SYM_KIND_COUNT;
-        rec->kind = (sym_kind_t) number;
-    } else if (s_key_is(key, "s")) {
-        ok = val->type == MSGPACK_OBJECT_STR && val->via.str.size > 0 &&
-             val->via.str.size < 256;
-        if (ok) {
-            rec->stream = (sym_str_t){val->via.str.ptr, val->via.str.size};
-        }
+        break;
+    case S_KEY('k', 0):
+        ok = is_uint && val->u < SYM_KIND_COUNT;
+        rec->kind = ok ? (sym_kind_t) val->u : rec->kind;
+        break;
+    case S_KEY('s', 0):
+        ok = val->kind == S_STR && val->s.len > 0 && val->s.len < 256;
+        rec->stream = ok ? val->s : rec->stream;
         *seen |= 2u;
-    } else if (s_key_is(key, "e")) {
-        ok = s_to_u64(val, &rec->epoch);
-    } else if (s_key_is(key, "q")) {
-        ok = s_to_u64(val, &rec->seq);
+        break;
+    case S_KEY('e', 0):
+        ok = is_uint;
+        rec->epoch = ok ? val->u : rec->epoch;
+        break;
+    case S_KEY('q', 0):
+        ok = is_uint;
+        rec->seq = ok ? val->u : rec->seq;
         *seen |= 4u;
-    } else if (s_key_is(key, "te")) {
+        break;
+    case S_KEY('t', 'e'):
         ok = s_to_i64(val, &rec->event_ns);
-    } else if (s_key_is(key, "ti")) {
+        break;
+    case S_KEY('t', 'i'):
         ok = s_to_i64(val, &rec->ingest_ns);
-    } else if (s_key_is(key, "f")) {
-        return s_to_fields(self, val, rec);
+        break;
     }
     if (!ok) {
         self->error = "envelope entry has the wrong type";
+        return SYM_EDECODE;
+    }
+    return SYM_OK;
+}
+
+/* The envelope key of a string of one or two bytes, else 0 (unknown). */
+static unsigned
+s_key_code(const s_scalar_t *key)
+{
+    if (key->kind != S_STR || key->s.len == 0 || key->s.len > 2) {
+        return 0;
+    }
+    unsigned char second = key->s.len == 2 ? (unsigned char) key->s.ptr[1] : 0;
+    if (key->s.len == 2 && second == 0) {
+        return 0; /* "x\0" must not pass for "x" */
+    }
+    return S_KEY(key->s.ptr[0], second);
+}
+
+static int
+s_fill(sym_wire_decoder_t *self, const char *data, sym_rec_t *rec)
+{
+    s_reader_t r = {(const unsigned char *) data};
+    bool is_map = false;
+    uint64_t size = s_map_size(&r, &is_map);
+    if (!is_map) {
+        self->error = "record is not a map";
+        return SYM_EDECODE;
+    }
+    sym_rec_reset(rec);
+    unsigned seen = 0;
+    for (uint64_t i = 0; i < size; i++) {
+        s_scalar_t key;
+        s_read(&r, &key);
+        unsigned code = s_key_code(&key);
+        int rc = SYM_OK;
+        if (code == S_KEY('f', 0)) {
+            rc = s_to_fields(self, &r, rec);
+        } else {
+            s_scalar_t val;
+            s_read(&r, &val);
+            rc = s_to_envelope(self, code, &val, rec, &seen);
+        }
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    if (seen != 7u) {
+        self->error = "envelope lacks version, stream or sequence";
         return SYM_EDECODE;
     }
     return SYM_OK;
@@ -458,35 +633,11 @@ sym_wire_decode(sym_wire_decoder_t *self, const char *data, size_t len,
     if (rc != SYM_OK) {
         return rc;
     }
-
-    msgpack_zone_clear(&self->zone);
-    msgpack_object root;
-    size_t offset = 0;
-    msgpack_unpack_return ret =
-        msgpack_unpack(data, object_len, &offset, &self->zone, &root);
-    if (ret != MSGPACK_UNPACK_SUCCESS || offset != object_len) {
-        self->error = "msgpack-c rejected the record";
-        return SYM_EDECODE;
+    rc = s_fill(self, data, rec);
+    if (rc == SYM_OK) {
+        *used = object_len;
     }
-    if (root.type != MSGPACK_OBJECT_MAP) {
-        self->error = "record is not a map";
-        return SYM_EDECODE;
-    }
-
-    sym_rec_reset(rec);
-    unsigned seen = 0;
-    for (uint32_t i = 0; i < root.via.map.size; i++) {
-        rc = s_to_envelope(self, &root.via.map.ptr[i], rec, &seen);
-        if (rc != SYM_OK) {
-            return rc;
-        }
-    }
-    if (seen != 7u) {
-        self->error = "envelope lacks version, stream or sequence";
-        return SYM_EDECODE;
-    }
-    *used = object_len;
-    return SYM_OK;
+    return rc;
 }
 
 int

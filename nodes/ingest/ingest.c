@@ -57,6 +57,9 @@ s_check_numbers(const ingest_cfg_t *cfg, char *err, size_t err_size)
                          cfg->sim_count < 0 ? "sim-count" : "sim-rate",
                          "expected 0 or more");
     }
+    if (cfg->partitions < 1 || cfg->partitions > SYM_PART_MAX) {
+        return s_invalid(err, err_size, "partitions", "expected 1 to 64");
+    }
     if (cfg->pub == NULL && cfg->push == NULL) {
         snprintf(err, err_size, "give --pub or --push (or both)");
         return SYM_EINVAL;
@@ -323,6 +326,39 @@ s_open_output(ingest_t *self, int type, const char *endpoints,
     return SYM_OK;
 }
 
+/* One PUSH socket per endpoint of --push, in the order given. */
+static int
+s_open_partitions(ingest_t *self, sym_full_t on_full, char *err,
+                  size_t err_size)
+{
+    size_t parts = (size_t) self->cfg->partitions;
+    char *items[SYM_PART_MAX];
+    int rc = sym_part_split(self->cfg->push, parts, items);
+    if (rc == SYM_EINVAL) {
+        return s_invalid(err, err_size, "push",
+                         "expected one endpoint per partition");
+    }
+    if (rc != SYM_OK) {
+        snprintf(err, err_size, "out of memory");
+        return rc;
+    }
+    self->part_first = self->out_count;
+    self->part_count = parts;
+    for (size_t i = 0; i < parts; i++) {
+        if (rc == SYM_OK) {
+            rc = s_open_output(self, ZMQ_PUSH, items[i], on_full, &self->stats,
+                               err, err_size);
+        }
+        if (rc == SYM_OK) {
+            sym_statpub_add_out(self->statpub, "push",
+                                self->outs[self->out_count - 1],
+                                (int) self->cfg->sndhwm);
+        }
+        free(items[i]);
+    }
+    return rc;
+}
+
 static int
 s_open_outputs(ingest_t *self, char *err, size_t err_size)
 {
@@ -343,13 +379,16 @@ s_open_outputs(ingest_t *self, char *err, size_t err_size)
         sym_statpub_add_out(self->statpub, "pub",
                             self->outs[self->out_count - 1], (int) cfg->sndhwm);
     }
-    if (rc == SYM_OK && cfg->push) {
+    if (rc == SYM_OK && cfg->push && cfg->partitions > 1) {
+        rc = s_open_partitions(self, on_full, err, err_size);
+    } else if (rc == SYM_OK && cfg->push) {
         rc = s_open_output(self, ZMQ_PUSH, cfg->push, on_full, &self->stats,
                            err, err_size);
-    }
-    if (rc == SYM_OK && cfg->push) {
-        sym_statpub_add_out(self->statpub, "push",
-                            self->outs[self->out_count - 1], (int) cfg->sndhwm);
+        if (rc == SYM_OK) {
+            sym_statpub_add_out(self->statpub, "push",
+                                self->outs[self->out_count - 1],
+                                (int) cfg->sndhwm);
+        }
     }
     return rc;
 }

@@ -40,6 +40,7 @@ typedef struct {
     char *pub;                  /* PUB endpoints, or NULL */
     char *push;                 /* PUSH endpoints, or NULL */
     char *on_full;              /* PUSH overflow policy */
+    int64_t partitions;         /* PUSH sockets, one per endpoint; 1: one */
     int64_t sndhwm;             /* send high-water mark, messages */
     int64_t batch_bytes;        /* a batch is sent once this big */
     int64_t linger_ms;          /* how long closing may keep delivering */

@@ -16,10 +16,12 @@
 #include "ingest_streams.h"
 #include "sym_log.h"
 #include "sym_out.h"
+#include "sym_part.h"
 #include "sym_statpub.h"
 #include "sym_template.h"
 
-#define INGEST_OUTPUTS 2 /* a PUB and a PUSH at most */
+/* A PUB and a PUSH, or a PUB and one PUSH per partition. */
+#define INGEST_OUTPUTS (1 + SYM_PART_MAX)
 
 struct ingest_t {
     const ingest_cfg_t *cfg;        /* options, owned by the caller */
@@ -36,6 +38,8 @@ struct ingest_t {
     ingest_pace_t pace;
     sym_out_t *outs[INGEST_OUTPUTS]; /* PUB and/or PUSH */
     size_t out_count;
+    size_t part_first;          /* first PUSH partition in outs */
+    size_t part_count;          /* partitions; 0: every output gets all */
     sym_stats_t stats;          /* read, sent, drop_* ... */
     sym_stats_t pub_stats;      /* the PUB's, when a PUSH is there too */
     sym_statpub_t *statpub;     /* stats records, or NULL */

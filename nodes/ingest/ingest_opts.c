@@ -90,6 +90,10 @@ const sym_opt_t ingest_opt_table[] = {
      offsetof(ingest_cfg_t, pub)},
     {"push", SYM_OPT_STR, NULL, "PUSH endpoints (connect unless '@')",
      offsetof(ingest_cfg_t, push)},
+    {"partitions", SYM_OPT_INT, "1",
+     "N > 1: --push lists N endpoints, one PUSH socket each; every stream "
+     "always goes to the same one (hash of its name)",
+     offsetof(ingest_cfg_t, partitions)},
     {"on-full", SYM_OPT_STR, "block",
      "PUSH when peers are full: block, drop-newest or drop-oldest",
      offsetof(ingest_cfg_t, on_full)},

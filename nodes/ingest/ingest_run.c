@@ -197,6 +197,30 @@ s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
     return rc;
 }
 
+/* Hand rec to every output, but to one partition only: the one of its
+ * stream, so that stream's records stay in order behind one worker. */
+static int
+s_write(ingest_t *self, const char *topic, const sym_rec_t *rec)
+{
+    size_t skip_from = self->out_count;
+    size_t keep = 0;
+    if (self->part_count > 0) {
+        skip_from = self->part_first;
+        keep = self->part_first +
+               sym_part_of(rec->stream.ptr, rec->stream.len, self->part_count);
+    }
+    for (size_t i = 0; i < self->out_count; i++) {
+        if (i >= skip_from && i != keep) {
+            continue;
+        }
+        int rc = sym_out_write(self->outs[i], topic, rec);
+        if (rc != SYM_OK) {
+            return rc;
+        }
+    }
+    return SYM_OK;
+}
+
 /* Stamp the envelope and hand the record to every output. */
 static int
 s_send(ingest_t *self, ingest_stream_t *stream, const char *topic,
@@ -218,11 +242,9 @@ s_send(ingest_t *self, ingest_stream_t *stream, const char *topic,
         memcpy(stream->topic, topic, len + 1);
         stream->topic_len = len;
     }
-    for (size_t i = 0; i < self->out_count; i++) {
-        int rc = sym_out_write(self->outs[i], topic, rec);
-        if (rc != SYM_OK) {
-            return rc;
-        }
+    int rc = s_write(self, topic, rec);
+    if (rc != SYM_OK) {
+        return rc;
     }
     self->accepted++;
     return SYM_OK;
@@ -338,11 +360,9 @@ s_send_eos(ingest_t *self)
         rec->seq = stream->seq;
         rec->event_ns = stream->last_event_ns;
         rec->ingest_ns = now_ns;
-        for (size_t j = 0; j < self->out_count; j++) {
-            int rc = sym_out_write(self->outs[j], stream->topic, rec);
-            if (rc != SYM_OK) {
-                return rc;
-            }
+        int rc = s_write(self, stream->topic, rec);
+        if (rc != SYM_OK) {
+            return rc;
         }
         self->eos_sent++;
     }

@@ -27,7 +27,7 @@ static const sym_opt_t s_opts[] = {
      "messages queued per input peer", offsetof(sink_cfg_t, rcvhwm)},
     {"output", SYM_OPT_STR, "stdout",
      "sqlite:PATH, postgres:CONNINFO, jsonl:PATH, csv:PATH, raw:TEMPLATE, "
-     "forward:ENDPOINT or stdout (JSON lines)",
+     "forward:ENDPOINT, stdout (JSON lines) or null",
      offsetof(sink_cfg_t, output)},
     {"rotate-bytes", SYM_OPT_INT, "0",
      "jsonl/csv/raw: rename the file to PATH.N once it holds this many "
@@ -63,6 +63,9 @@ static const sym_opt_t s_opts[] = {
      "store at most this many records per second (a slow database); 0: "
      "no limit",
      offsetof(sink_cfg_t, max_rate)},
+    {"latency-report", SYM_OPT_BOOL, NULL,
+     "at stop, log p50/p99/p99.9 of receive time minus event time",
+     offsetof(sink_cfg_t, latency_report)},
     {NULL},
 };
 

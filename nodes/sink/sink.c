@@ -12,6 +12,7 @@
 
 #include <czmq.h>
 
+#include "sink_latency.h"
 #include "sink_ledger.h"
 #include "sink_output.h"
 #include "sym_err.h"
@@ -35,6 +36,7 @@ struct sink_t {
     sym_rec_t *rec;               /* the record being handled */
     sink_output_t *out;           /* where records go */
     sink_ledger_t *ledger;        /* accounts of every stream */
+    sink_latency_t *latency;      /* --latency-report, else NULL */
     uint64_t pending;             /* records in the open batch */
     uint64_t pending_alarms;      /* of which alarms */
     int64_t batch_started_ms;     /* first change of the batch, or -1 */
@@ -175,6 +177,12 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (!self->in || !self->decoder || !self->rec || !self->ledger) {
         goto no_memory;
     }
+    if (cfg->latency_report) {
+        self->latency = calloc(1, sizeof *self->latency);
+        if (self->latency == NULL) {
+            goto no_memory;
+        }
+    }
     /* The output first: a bad path should not leave ports bound. */
     const sink_output_opts_t opts = s_output_opts(self);
     self->out = sink_output_open_with(cfg->output, &opts, rc, err, err_size);
@@ -210,6 +218,7 @@ sink_destroy(sink_t **self_p)
     sym_in_destroy(&self->in);
     sink_output_destroy(&self->out);
     sink_ledger_destroy(&self->ledger);
+    free(self->latency);
     sym_rec_destroy(&self->rec);
     sym_wire_decoder_destroy(&self->decoder);
     sym_statpub_destroy(&self->statpub);
@@ -334,6 +343,9 @@ s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
     } else if (rec->kind == SYM_KIND_REMOVED) {
         self->stats.values[SYM_CTR_REMOVED]++;
     } else {
+        if (self->latency) {
+            sink_latency_add(self->latency, sym_time_now_ns() - rec->event_ns);
+        }
         s_store(self, topic, rec);
     }
     return SYM_OK;
@@ -477,6 +489,19 @@ s_log_start(const sink_t *self)
         cfg->flush_ms, cfg->rcvhwm, cfg->exit_on_eos, cfg->eos_grace_ms);
 }
 
+/* Percentiles in microseconds, so a run can be compared with others. */
+static void
+s_log_latency(const sink_latency_t *lat)
+{
+    sym_log_info("node",
+                 "latency count=%" PRIu64 " p50_us=%.1f p99_us=%.1f"
+                 " p999_us=%.1f max_us=%.1f negative=%" PRIu64,
+                 lat->count, sink_latency_quantile(lat, 0.50) / 1e3,
+                 sink_latency_quantile(lat, 0.99) / 1e3,
+                 sink_latency_quantile(lat, 0.999) / 1e3, lat->max_ns / 1e3,
+                 lat->negative);
+}
+
 static void
 s_log_stop(sink_t *self, int rc)
 {
@@ -513,6 +538,9 @@ sink_run(sink_t *self)
     int commit_rc = s_commit(self);
     if (rc == SYM_OK) {
         rc = commit_rc;
+    }
+    if (self->latency) {
+        s_log_latency(self->latency);
     }
     s_log_stop(self, rc);
     sym_statpub_publish(self->statpub, &self->stats);

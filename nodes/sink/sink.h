@@ -33,6 +33,7 @@ typedef struct {
     char *forward_format;    /* forward: json or text */
     char *forward_socket;    /* forward: pub or push */
     char *forward_template;  /* forward text: the message template */
+    bool latency_report;     /* log latency percentiles at stop */
 } sink_cfg_t;
 
 typedef struct sink_t sink_t;

@@ -10,10 +10,10 @@
 
 #include "sym_err.h"
 
-/* Every kind the sink can write to; "stdout" has no colon or path. */
+/* Every kind the sink can write to; "stdout" and "null" take no path. */
 static const sink_output_ops_t *const s_kinds[] = {
     &sink_sqlite_ops,  &sink_jsonl_ops,    &sink_csv_ops,    &sink_raw_ops,
-    &sink_forward_ops, &sink_postgres_ops, &sink_stdout_ops,
+    &sink_forward_ops, &sink_postgres_ops, &sink_stdout_ops, &sink_null_ops,
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])

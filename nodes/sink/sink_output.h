@@ -89,8 +89,9 @@ extern const sink_output_ops_t sink_csv_ops;
 extern const sink_output_ops_t sink_raw_ops;
 extern const sink_output_ops_t sink_forward_ops;
 extern const sink_output_ops_t sink_postgres_ops;
+extern const sink_output_ops_t sink_null_ops; /* counts and discards */
 
-/* Check an output URI (sqlite:PATH, jsonl:PATH, csv:PATH or stdout)
+/* Check an output URI (sqlite:PATH, jsonl:PATH, csv:PATH, stdout or null)
  * without opening it. Returns SYM_OK or SYM_EINVAL with the reason in
  * err. */
 int sink_output_check(const char *uri, char *err, size_t err_size);

@@ -192,29 +192,48 @@ test_out_in_batches_records_until_flush(void **state)
 }
 
 static void
-test_out_in_topic_change_flushes_the_batch(void **state)
+test_out_in_keeps_one_batch_per_topic(void **state)
 {
     s_fixture_t *self = *state;
     s_add_in(self, ZMQ_PULL, "inproc://oi-topic", NULL);
     s_open_out(self, ZMQ_PUSH, "inproc://oi-topic", SYM_FULL_BLOCK, 0);
     s_write(self, "tlm.a", 1);
-    s_write(self, "tlm.a", 2);
-    s_write(self, "tlm.b", 3);
-    assert_int_equal(sym_out_pending(self->out), 1);
-
-    const uint64_t first[] = {1, 2};
-    s_expect(self, "tlm.a", first, 2);
+    s_write(self, "tlm.b", 2);
+    s_write(self, "tlm.a", 3);
+    s_write(self, "tlm.b", 4);
+    s_write(self, "tlm.a", 5);
+    /* Interleaved topics do not split batches: nothing is sent yet. */
+    assert_int_equal(sym_out_pending(self->out), 5);
     sym_in_msg_t msg;
     assert_int_equal(sym_in_recv(self->in, 10, &msg), SYM_EAGAIN);
 
-    s_write(self, "tlm.b", 4);
-    s_write(self, "tlm.a", 5);
-    const uint64_t second[] = {3, 4};
-    s_expect(self, "tlm.b", second, 2);
     assert_int_equal(sym_out_flush(self->out), SYM_OK);
-    const uint64_t third[] = {5};
-    s_expect(self, "tlm.a", third, 1);
-    assert_true(self->out_stats.values[SYM_CTR_MESSAGES_OUT] == 3);
+    const uint64_t on_a[] = {1, 3, 5};
+    s_expect(self, "tlm.a", on_a, 3);
+    const uint64_t on_b[] = {2, 4};
+    s_expect(self, "tlm.b", on_b, 2);
+    assert_true(self->out_stats.values[SYM_CTR_MESSAGES_OUT] == 2);
+}
+
+static void
+test_out_in_sends_earlier_topics_before_an_eos(void **state)
+{
+    s_fixture_t *self = *state;
+    s_add_in(self, ZMQ_PULL, "inproc://oi-eos", NULL);
+    s_open_out(self, ZMQ_PUSH, "inproc://oi-eos", SYM_FULL_BLOCK, 0);
+    s_write(self, "tlm.a", 1);
+    s_write(self, "alarm.tlm.a", 2);
+    s_write(self, "tlm.a", 3);
+    self->rec->kind = SYM_KIND_EOS;
+    assert_int_equal(sym_out_write(self->out, "tlm.a", self->rec), SYM_OK);
+    assert_int_equal(sym_out_flush(self->out), SYM_OK);
+
+    const uint64_t first[] = {1, 3};
+    s_expect(self, "tlm.a", first, 2);
+    const uint64_t alarm[] = {2};
+    s_expect(self, "alarm.tlm.a", alarm, 1);
+    const uint64_t eos[] = {3};
+    s_expect(self, "tlm.a", eos, 1);
 }
 
 static void
@@ -595,7 +614,8 @@ main(void)
     const struct CMUnitTest tests[] = {
 #define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
         S_TEST(test_out_in_batches_records_until_flush),
-        S_TEST(test_out_in_topic_change_flushes_the_batch),
+        S_TEST(test_out_in_keeps_one_batch_per_topic),
+        S_TEST(test_out_in_sends_earlier_topics_before_an_eos),
         S_TEST(test_out_in_sends_a_batch_once_it_is_full),
         S_TEST(test_out_in_destroy_flushes_what_is_pending),
         S_TEST(test_out_in_tcp_block_delivers_everything),
