@@ -22,3 +22,6 @@ find_library(CSV_LIBRARY csv REQUIRED)
 add_library(sym_csv INTERFACE)
 target_include_directories(sym_csv INTERFACE ${CSV_INCLUDE_DIR})
 target_link_libraries(sym_csv INTERFACE ${CSV_LIBRARY})
+
+# The signal handler forwards a stop to the node's main thread.
+find_package(Threads REQUIRED)

@@ -55,6 +55,7 @@ struct sym_out_t {
     sym_out_counts_t counts; /* this output's own counters */
     char *endpoints;         /* to clean up ipc files */
     int type;                /* ZMQ_PUB or ZMQ_PUSH */
+    bool send_timed_out;     /* a blocking send hit SNDTIMEO this flush */
 };
 
 int
@@ -193,7 +194,13 @@ static int
 s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
        size_t records)
 {
-    int flags = self->on_full == SYM_FULL_BLOCK ? 0 : ZMQ_DONTWAIT;
+    /* Once a blocking send has timed out (a stopping node bounds its last
+     * sends), the other pending batches of the flush do not wait again;
+     * after a stop request nothing waits, or a flush of many topics would
+     * block once per topic. */
+    bool may_wait = self->on_full == SYM_FULL_BLOCK && !self->send_timed_out &&
+                    !sym_sig_stopping();
+    int flags = may_wait ? 0 : ZMQ_DONTWAIT;
     while (true) {
         if (zmq_send(self->handle, topic, strlen(topic), flags | ZMQ_SNDMORE) >=
             0) {
@@ -201,6 +208,7 @@ s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
         }
         int error = zmq_errno();
         if (error == EAGAIN) {
+            self->send_timed_out = may_wait;
             return SYM_EAGAIN;
         }
         if (error != EINTR || sym_sig_stopping()) {
@@ -291,6 +299,7 @@ sym_out_flush(sym_out_t *self)
 {
     assert(self);
     int rc = SYM_OK;
+    self->send_timed_out = false;
     for (size_t i = 0; i < self->slot_count; i++) {
         int slot_rc = s_flush_slot(self, &self->slots[i]);
         rc = rc == SYM_OK ? slot_rc : rc;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT */
 #include "sym_sig.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 
@@ -11,12 +12,18 @@
 #include "sym_err.h"
 
 static volatile sig_atomic_t s_stop_requested = 0;
+static pthread_t s_main_thread; /* the thread that runs the node */
 
+/* The kernel may run the handler on any thread that does not block the
+ * signal, such as a czmq actor's; the main thread must see it too, or a
+ * blocking send there would never return EINTR. */
 static void
 s_on_signal(int signo)
 {
-    (void) signo;
     s_stop_requested = 1;
+    if (!pthread_equal(pthread_self(), s_main_thread)) {
+        pthread_kill(s_main_thread, signo);
+    }
 }
 
 int
@@ -24,6 +31,7 @@ sym_sig_install(void)
 {
     /* czmq installs its own handler on first use unless told not to. */
     zsys_handler_set(NULL);
+    s_main_thread = pthread_self();
 
     struct sigaction action;
     memset(&action, 0, sizeof action);
