@@ -215,6 +215,76 @@ sym_track_record(sym_track_t *self, const sym_rec_t *rec,
     return SYM_OK;
 }
 
+/* Make epoch the stream's latest unless a later one is known. */
+static void
+s_note_epoch(sym_track_t *self, const char *stream, uint64_t epoch)
+{
+    const char *latest = zhashx_lookup(self->latest, stream);
+    if (latest && strtoull(latest, NULL, 10) >= epoch) {
+        return;
+    }
+    char epoch_text[24];
+    snprintf(epoch_text, sizeof epoch_text, "%" PRIu64, epoch);
+    zhashx_update(self->latest, stream, epoch_text);
+}
+
+int
+sym_track_restore(sym_track_t *self, const sym_track_stream_t *account,
+                  sym_track_stream_t **restored)
+{
+    assert(self);
+    assert(account);
+
+    char key[300];
+    snprintf(key, sizeof key, "%.255s/%" PRIu64, account->stream,
+             account->epoch);
+    if (zhashx_lookup(self->accounts, key)) {
+        return SYM_EINVAL;
+    }
+    s_entry_t *entry = calloc(1, sizeof *entry);
+    if (entry == NULL) {
+        return SYM_ENOMEM;
+    }
+    entry->account = *account;
+    entry->account.stream[sizeof entry->account.stream - 1] = '\0';
+    entry->account.first_seq = account->first_seq ? account->first_seq : 1;
+    if (entry->account.highest < entry->account.first_seq - 1) {
+        entry->account.highest = entry->account.first_seq - 1;
+    }
+    entry->account.is_new_epoch = false;
+    entry->account.last_seen_ms = sym_time_mono_ms();
+    if (zhashx_insert(self->accounts, key, entry) != 0) {
+        free(entry);
+        return SYM_ENOMEM;
+    }
+    s_note_epoch(self, entry->account.stream, entry->account.epoch);
+    if (restored) {
+        *restored = &entry->account;
+    }
+    return SYM_OK;
+}
+
+int
+sym_track_mark(sym_track_t *self, const char *stream, uint64_t epoch,
+               uint64_t seq)
+{
+    assert(self);
+    assert(stream);
+
+    char key[300];
+    snprintf(key, sizeof key, "%.255s/%" PRIu64, stream, epoch);
+    s_entry_t *entry = zhashx_lookup(self->accounts, key);
+    if (entry == NULL) {
+        return SYM_ENOTFOUND;
+    }
+    uint64_t highest = entry->account.highest;
+    if (seq == 0 || seq > highest || highest - seq >= SYM_TRACK_WINDOW) {
+        return SYM_OK;
+    }
+    s_set_bit(entry, seq);
+    return SYM_OK;
+}
+
 uint64_t
 sym_track_expected(const sym_track_stream_t *account)
 {

@@ -53,6 +53,22 @@ void sym_track_destroy(sym_track_t **self_p);
 int sym_track_record(sym_track_t *self, const sym_rec_t *rec,
                      sym_track_stream_t **account);
 
+/* Put back an account kept by an earlier run (a restarted sink), so its
+ * counts continue: stream, epoch, first_seq, highest, delivered, removed,
+ * duplicates, eos_seq, has_eos and last_event_ns are copied. The window
+ * starts empty; sym_track_mark fills it. Sets *restored when not NULL.
+ * Returns SYM_OK, SYM_EINVAL when the account exists already, or
+ * SYM_ENOMEM. */
+int sym_track_restore(sym_track_t *self, const sym_track_stream_t *account,
+                      sym_track_stream_t **restored);
+
+/* Remember seq of an account as seen without counting it, so that it
+ * arrives again as a duplicate. Sequences above the highest or behind the
+ * window are ignored. Returns SYM_OK, or SYM_ENOTFOUND when the account
+ * does not exist. */
+int sym_track_mark(sym_track_t *self, const char *stream, uint64_t epoch,
+                   uint64_t seq);
+
 /* Records of the account known to be missing. */
 uint64_t sym_track_lost(const sym_track_stream_t *account);
 

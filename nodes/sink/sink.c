@@ -42,6 +42,7 @@ struct sink_t {
     int64_t batch_started_ms;     /* first change of the batch, or -1 */
     int64_t last_input_ms;        /* monotonic time of the last message */
     uint64_t commits;             /* batches committed */
+    uint64_t eos_before;          /* end markers kept by an earlier run */
     volatile bool stop;           /* set by sink_stop */
     sym_statpub_t *statpub;       /* stats records, or NULL */
     int64_t next_due_ns;          /* --max-rate: when the next may go */
@@ -150,6 +151,29 @@ s_output_opts(sink_t *self)
     };
 }
 
+/* Continue the accounts an earlier run kept in the output, so that a
+ * restart neither resets the counts nor forgets end markers. */
+static int
+s_load_ledger(sink_t *self, char *err, size_t err_size)
+{
+    uint64_t accounts = 0;
+    int rc =
+        sink_ledger_load(self->ledger, self->out, &accounts, &self->eos_before);
+    if (rc != SYM_OK) {
+        snprintf(err, err_size, "output %s: %s", sink_output_uri(self->out),
+                 sink_output_error(self->out));
+        return rc;
+    }
+    if (accounts > 0) {
+        sym_log_info("output",
+                     "continued accounts of an earlier run accounts=%" PRIu64
+                     " eos=%" PRIu64 " lost=%" PRIu64,
+                     accounts, self->eos_before,
+                     sink_ledger_lost(self->ledger));
+    }
+    return SYM_OK;
+}
+
 sink_t *
 sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
 {
@@ -189,7 +213,10 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (self->out == NULL) {
         goto fail;
     }
-    *rc = s_open_inputs(self, err, err_size);
+    *rc = s_load_ledger(self, err, err_size);
+    if (*rc == SYM_OK) {
+        *rc = s_open_inputs(self, err, err_size);
+    }
     if (*rc == SYM_OK) {
         self->statpub =
             sym_statpub_new(&cfg->common, "sink", (uint64_t) sym_time_now_ns(),
@@ -442,12 +469,13 @@ s_is_done(void *arg)
 {
     sink_t *self = arg;
     int64_t wanted = self->cfg->exit_on_eos;
-    if (wanted <= 0 || self->stats.values[SYM_CTR_EOS] < (uint64_t) wanted) {
+    uint64_t eos = self->stats.values[SYM_CTR_EOS] + self->eos_before;
+    if (wanted <= 0 || eos < (uint64_t) wanted) {
         return false;
     }
     if (sink_ledger_eos_complete(self->ledger)) {
         sym_log_info("node", "every ended stream is complete eos=%" PRIu64,
-                     self->stats.values[SYM_CTR_EOS]);
+                     eos);
         return true;
     }
     int64_t quiet_ms = sym_time_mono_ms() - self->last_input_ms;

@@ -109,6 +109,26 @@ s_side_of(sink_ledger_t *self, sym_track_stream_t *track)
     return side;
 }
 
+/* The count of one reason, created at 0 on first use, or NULL. */
+static s_reason_t *
+s_reason_of(s_side_t *side, const char *text)
+{
+    s_reason_t *reason = side->reasons;
+    while (reason && strcmp(reason->text, text) != 0) {
+        reason = reason->next;
+    }
+    if (reason == NULL) {
+        reason = calloc(1, sizeof *reason);
+        if (reason == NULL) {
+            return NULL;
+        }
+        snprintf(reason->text, sizeof reason->text, "%s", text);
+        reason->next = side->reasons;
+        side->reasons = reason;
+    }
+    return reason;
+}
+
 static int
 s_count_reason(s_side_t *side, const sym_rec_t *rec)
 {
@@ -117,18 +137,9 @@ s_count_reason(s_side_t *side, const sym_rec_t *rec)
     if (val && val->type == SYM_VAL_STR && val->as.s.len > 0) {
         snprintf(text, sizeof text, "%.*s", (int) val->as.s.len, val->as.s.ptr);
     }
-    s_reason_t *reason = side->reasons;
-    while (reason && strcmp(reason->text, text) != 0) {
-        reason = reason->next;
-    }
+    s_reason_t *reason = s_reason_of(side, text);
     if (reason == NULL) {
-        reason = calloc(1, sizeof *reason);
-        if (reason == NULL) {
-            return SYM_ENOMEM;
-        }
-        memcpy(reason->text, text, sizeof text);
-        reason->next = side->reasons;
-        side->reasons = reason;
+        return SYM_ENOMEM;
     }
     reason->count++;
     reason->is_changed = true;
@@ -157,6 +168,91 @@ sink_ledger_record(sink_ledger_t *self, const sym_rec_t *rec)
     if (rc == SYM_OK && rec->kind == SYM_KIND_REMOVED) {
         rc = s_count_reason(side, rec);
     }
+    return rc;
+}
+
+/* What sink_ledger_load carries through the output's callbacks. */
+typedef struct {
+    sink_ledger_t *ledger;
+    uint64_t accounts; /* accounts continued */
+    uint64_t eos;      /* of which the end marker arrived */
+} s_load_t;
+
+/* A stored account becomes a tracker account again. Stored rows say
+ * last_seq, the higher of the highest sequence and the end marker's, so
+ * that is the highest: sequences up to it are either in the window or
+ * new. */
+static int
+s_load_account(void *arg, const sink_account_t *row)
+{
+    s_load_t *load = arg;
+    sym_track_stream_t kept = {
+        .epoch = row->epoch,
+        .first_seq = row->first_seq,
+        .highest = row->last_seq,
+        .delivered = row->delivered,
+        .removed = row->removed,
+        .duplicates = row->duplicates,
+        .eos_seq = row->has_eos ? row->last_seq : 0,
+        .has_eos = row->has_eos,
+    };
+    snprintf(kept.stream, sizeof kept.stream, "%s", row->stream);
+    sym_track_stream_t *track = NULL;
+    int rc = sym_track_restore(load->ledger->track, &kept, &track);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    load->accounts++;
+    load->eos += row->has_eos;
+    return s_side_of(load->ledger, track) ? SYM_OK : SYM_ENOMEM;
+}
+
+static int
+s_load_removal(void *arg, const sink_removal_t *row)
+{
+    s_load_t *load = arg;
+    char key[300];
+    snprintf(key, sizeof key, "%.255s/%" PRIu64, row->stream, row->epoch);
+    s_side_t *side = zhashx_lookup(load->ledger->by_key, key);
+    if (side == NULL) {
+        return SYM_OK; /* removals of an account not kept: nothing to add */
+    }
+    s_reason_t *reason = s_reason_of(side, row->reason);
+    if (reason == NULL) {
+        return SYM_ENOMEM;
+    }
+    reason->count = row->count;
+    return SYM_OK;
+}
+
+static int
+s_load_seen(void *arg, const char *stream, uint64_t epoch, uint64_t seq)
+{
+    s_load_t *load = arg;
+    int rc = sym_track_mark(load->ledger->track, stream, epoch, seq);
+    return rc == SYM_ENOTFOUND ? SYM_OK : rc;
+}
+
+int
+sink_ledger_load(sink_ledger_t *self, sink_output_t *out, uint64_t *accounts,
+                 uint64_t *eos)
+{
+    assert(self);
+    assert(out);
+    assert(accounts);
+    assert(eos);
+
+    s_load_t load = {.ledger = self};
+    const sink_load_t ops = {
+        .window = SYM_TRACK_WINDOW,
+        .account = s_load_account,
+        .removal = s_load_removal,
+        .seen = s_load_seen,
+        .arg = &load,
+    };
+    int rc = sink_output_load(out, &ops);
+    *accounts = load.accounts;
+    *eos = load.eos;
     return rc;
 }
 

@@ -31,6 +31,15 @@ int sink_ledger_record(sink_ledger_t *self, const sym_rec_t *rec);
 /* The record last given to sink_ledger_record joined the open batch. */
 void sink_ledger_add_pending(sink_ledger_t *self);
 
+/* Continue the accounts and removal counts out kept from an earlier run
+ * (a restarted sink), and remember the sequences it stored recently so
+ * that they count as duplicates when they come again. Call before the
+ * first record. Sets *accounts to the accounts continued and *eos to
+ * those whose end-of-stream marker arrived. Returns SYM_OK, or the output's or
+ * the tracker's failure. */
+int sink_ledger_load(sink_ledger_t *self, sink_output_t *out,
+                     uint64_t *accounts, uint64_t *eos);
+
 /* True when some account changed since the last commit. */
 bool sink_ledger_has_changes(const sink_ledger_t *self);
 

@@ -191,6 +191,14 @@ sink_output_account(sink_output_t *self, const sink_account_t *account)
 }
 
 int
+sink_output_load(sink_output_t *self, const sink_load_t *load)
+{
+    assert(self);
+    assert(load);
+    return self->ops->load ? self->ops->load(self, load) : SYM_OK;
+}
+
+int
 sink_output_removal(sink_output_t *self, const sink_removal_t *removal)
 {
     assert(self);

@@ -52,13 +52,26 @@ typedef struct {
     uint64_t count;     /* total so far, not the change */
 } sink_removal_t;
 
+/* Where an output hands what an earlier run kept: every account, every
+ * removal count, then the sequences stored among the last window of
+ * each account. Each callback returns SYM_OK or stops the load with its
+ * code. */
+typedef struct {
+    uint64_t window; /* seen: sequences behind an account's last_seq */
+    int (*account)(void *arg, const sink_account_t *account);
+    int (*removal)(void *arg, const sink_removal_t *removal);
+    int (*seen)(void *arg, const char *stream, uint64_t epoch, uint64_t seq);
+    void *arg; /* passed to every callback */
+} sink_load_t;
+
 /* One kind of output. Records go into an open batch: write adds to it,
  * commit makes the whole batch durable at once (or fails and throws it
  * away), abort throws it away. account and removal, when not NULL, put
  * bookkeeping rows into the same batch so that the output always agrees
- * with itself. Each call returns SYM_OK or a SYM_E* code and leaves the
- * reason of a failure in self->error. A new kind (PostgreSQL, ...) is one
- * more row of this table, registered in sink_output.c. */
+ * with itself; load, when not NULL, reads them back after open. Each call
+ * returns SYM_OK or a SYM_E* code and leaves the reason of a failure in
+ * self->error. A new kind (PostgreSQL, ...) is one more row of this table,
+ * registered in sink_output.c. */
 typedef struct {
     const char *scheme; /* "sqlite" in sqlite:PATH */
     bool needs_path;    /* a PATH after the colon is required */
@@ -66,6 +79,7 @@ typedef struct {
     int (*write)(sink_output_t *self, const char *topic, const sym_rec_t *rec);
     int (*account)(sink_output_t *self, const sink_account_t *account);
     int (*removal)(sink_output_t *self, const sink_removal_t *removal);
+    int (*load)(sink_output_t *self, const sink_load_t *load);
     int (*commit)(sink_output_t *self);
     void (*abort)(sink_output_t *self);
     void (*close)(sink_output_t *self);
@@ -125,6 +139,10 @@ bool sink_output_keeps_accounts(const sink_output_t *self);
  * previous version of the row. SYM_OK when the kind keeps none. */
 int sink_output_account(sink_output_t *self, const sink_account_t *account);
 int sink_output_removal(sink_output_t *self, const sink_removal_t *removal);
+
+/* Hand the accounts, removals and recent sequences the output kept
+ * (from an earlier run) to load. SYM_OK when the kind keeps none. */
+int sink_output_load(sink_output_t *self, const sink_load_t *load);
 
 /* Make the open batch durable. On failure nothing of it is kept. */
 int sink_output_commit(sink_output_t *self);

@@ -298,6 +298,111 @@ s_removal(sink_output_t *self, const sink_removal_t *removal)
     return s_step(self, S_UPSERT_REMOVAL, "update removals");
 }
 
+/* Queries that read back what an earlier run kept. The seen query takes
+ * the sequences stored within the window behind each account's last. */
+static const char s_load_accounts_sql[] =
+    "SELECT stream, epoch, first_seq, delivered, removed, duplicates, eos,"
+    " last_seq FROM streams";
+static const char s_load_removals_sql[] =
+    "SELECT stream, epoch, reason, count FROM removals";
+#define S_SEEN(table)                                                          \
+    "SELECT r.stream, r.epoch, r.seq FROM " table " r JOIN streams s"          \
+    " ON s.stream = r.stream AND s.epoch = r.epoch"                            \
+    " WHERE r.seq > s.last_seq - ?1"
+static const char s_load_seen_sql[] =
+    S_SEEN("records") " UNION ALL " S_SEEN("alarms");
+
+typedef int (*s_row_fn)(sqlite3_stmt *stmt, const sink_load_t *load);
+
+static int
+s_account_row(sqlite3_stmt *stmt, const sink_load_t *load)
+{
+    sink_account_t account = {
+        .stream = (const char *) sqlite3_column_text(stmt, 0),
+        .epoch = (uint64_t) sqlite3_column_int64(stmt, 1),
+        .first_seq = (uint64_t) sqlite3_column_int64(stmt, 2),
+        .delivered = (uint64_t) sqlite3_column_int64(stmt, 3),
+        .removed = (uint64_t) sqlite3_column_int64(stmt, 4),
+        .duplicates = (uint64_t) sqlite3_column_int64(stmt, 5),
+        .has_eos = sqlite3_column_int(stmt, 6) != 0,
+        .last_seq = (uint64_t) sqlite3_column_int64(stmt, 7),
+    };
+    return account.stream ? load->account(load->arg, &account) : SYM_OK;
+}
+
+static int
+s_removal_row(sqlite3_stmt *stmt, const sink_load_t *load)
+{
+    sink_removal_t removal = {
+        .stream = (const char *) sqlite3_column_text(stmt, 0),
+        .epoch = (uint64_t) sqlite3_column_int64(stmt, 1),
+        .reason = (const char *) sqlite3_column_text(stmt, 2),
+        .count = (uint64_t) sqlite3_column_int64(stmt, 3),
+    };
+    if (removal.stream == NULL || removal.reason == NULL) {
+        return SYM_OK;
+    }
+    return load->removal(load->arg, &removal);
+}
+
+static int
+s_seen_row(sqlite3_stmt *stmt, const sink_load_t *load)
+{
+    const char *stream = (const char *) sqlite3_column_text(stmt, 0);
+    if (stream == NULL) {
+        return SYM_OK;
+    }
+    return load->seen(load->arg, stream,
+                      (uint64_t) sqlite3_column_int64(stmt, 1),
+                      (uint64_t) sqlite3_column_int64(stmt, 2));
+}
+
+/* Run a read-only query, handing each row to on_row. */
+static int
+s_load_query(sink_output_t *self, const char *sql, s_row_fn on_row,
+             const sink_load_t *load)
+{
+    s_sqlite_t *state = self->state;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(state->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        return s_fail(self, "prepare load");
+    }
+    if (sqlite3_bind_parameter_count(stmt) > 0) {
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64) load->window);
+    }
+    int rc = SYM_OK;
+    int step = SQLITE_ROW;
+    while (rc == SYM_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rc = on_row(stmt, load);
+    }
+    if (rc == SYM_OK && step != SQLITE_DONE) {
+        rc = s_fail(self, "load");
+    } else if (rc != SYM_OK) {
+        snprintf(self->error, sizeof self->error, "load: %s", sym_strerror(rc));
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* One read transaction, so the three queries see the same commit. */
+static int
+s_load(sink_output_t *self, const sink_load_t *load)
+{
+    s_sqlite_t *state = self->state;
+    if (sqlite3_exec(state->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        return s_fail(self, "begin load");
+    }
+    int rc = s_load_query(self, s_load_accounts_sql, s_account_row, load);
+    if (rc == SYM_OK) {
+        rc = s_load_query(self, s_load_removals_sql, s_removal_row, load);
+    }
+    if (rc == SYM_OK) {
+        rc = s_load_query(self, s_load_seen_sql, s_seen_row, load);
+    }
+    sqlite3_exec(state->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 static void
 s_abort(sink_output_t *self)
 {
@@ -329,6 +434,7 @@ const sink_output_ops_t sink_sqlite_ops = {
     .write = s_write,
     .account = s_account,
     .removal = s_removal,
+    .load = s_load,
     .commit = s_commit,
     .abort = s_abort,
     .close = s_close,

@@ -378,6 +378,74 @@ test_track_iterates_over_every_account(void **state)
     assert_true(sym_track_lost_total(self->track) == 3);
 }
 
+/* An account kept by an earlier run: seq 1..10 of epoch 1, with 4 and 9
+ * lost, 2 removed, one duplicate, the end marker at 12. */
+static sym_track_stream_t *
+s_restore(s_fixture_t *self)
+{
+    sym_track_stream_t kept = {
+        .stream = "st",
+        .epoch = 1,
+        .first_seq = 1,
+        .highest = 10,
+        .delivered = 6,
+        .removed = 2,
+        .duplicates = 1,
+        .eos_seq = 12,
+        .has_eos = true,
+    };
+    sym_track_stream_t *account = NULL;
+    assert_int_equal(sym_track_restore(self->track, &kept, &account), SYM_OK);
+    assert_non_null(account);
+    assert_int_equal(sym_track_restore(self->track, &kept, NULL), SYM_EINVAL);
+    for (uint64_t seq = 1; seq <= 10; seq++) {
+        if (seq != 4 && seq != 9) {
+            assert_int_equal(sym_track_mark(self->track, "st", 1, seq), SYM_OK);
+        }
+    }
+    return account;
+}
+
+static void
+test_track_restored_account_continues(void **state)
+{
+    s_fixture_t *self = *state;
+    sym_track_stream_t *account = s_restore(self);
+    s_assert_account(account, 12, 6, 2, 4);
+    assert_true(account->duplicates == 1);
+    assert_false(account->is_new_epoch);
+
+    /* A record after the restart extends the same account. */
+    assert_ptr_equal(s_data(self, 11), account);
+    s_assert_account(account, 12, 7, 2, 3);
+    assert_int_equal(sym_track_size(self->track), 1);
+}
+
+static void
+test_track_restored_window_knows_what_was_seen(void **state)
+{
+    s_fixture_t *self = *state;
+    sym_track_stream_t *account = s_restore(self);
+    assert_int_equal(s_feed(self, SYM_KIND_DATA, 1, 5, NULL), SYM_EAGAIN);
+    assert_true(account->duplicates == 2);
+    /* A gap of the earlier run is filled when its record comes late. */
+    assert_ptr_equal(s_data(self, 9), account);
+    s_assert_account(account, 12, 7, 2, 3);
+}
+
+static void
+test_track_mark_ignores_unknown_and_out_of_range(void **state)
+{
+    s_fixture_t *self = *state;
+    assert_int_equal(sym_track_mark(self->track, "st", 1, 1), SYM_ENOTFOUND);
+    sym_track_stream_t *account = s_restore(self);
+    assert_int_equal(sym_track_mark(self->track, "st", 1, 11), SYM_OK);
+    assert_int_equal(sym_track_mark(self->track, "st", 1, 0), SYM_OK);
+    /* 11 was above the highest: not remembered, so it counts once. */
+    assert_ptr_equal(s_data(self, 11), account);
+    s_assert_account(account, 12, 7, 2, 3);
+}
+
 int
 main(void)
 {
@@ -405,6 +473,9 @@ main(void)
         S_SINK(test_track_window_slides_without_false_duplicates),
         S_SINK(test_track_ignores_stats_and_streamless_records),
         S_SINK(test_track_iterates_over_every_account),
+        S_SINK(test_track_restored_account_continues),
+        S_SINK(test_track_restored_window_knows_what_was_seen),
+        S_SINK(test_track_mark_ignores_unknown_and_out_of_range),
 #undef S_SINK
 #undef S_TAP
     };
