@@ -16,6 +16,7 @@
 #include "ingest_template.h"
 #include "sym_log.h"
 #include "sym_out.h"
+#include "sym_service.h"
 
 #define INGEST_OUTPUTS 2 /* a PUB and a PUSH at most */
 
@@ -34,6 +35,7 @@ struct ingest_t {
     sym_out_t *outs[INGEST_OUTPUTS]; /* PUB and/or PUSH */
     size_t out_count;
     sym_stats_t stats;          /* read, sent, drop_* ... */
+    sym_service_t *service;     /* systemd, metrics and health */
     ingest_streams_t *streams;  /* seq and last topic per stream */
     sym_rec_t *rec;             /* the one record, reused */
     uint64_t epoch;             /* run id stamped on records */

@@ -18,6 +18,7 @@
 #include "sym_in.h"
 #include "sym_log.h"
 #include "sym_loop.h"
+#include "sym_service.h"
 #include "sym_time.h"
 #include "sym_wire.h"
 
@@ -29,6 +30,7 @@ struct sink_t {
     const sink_cfg_t *cfg;        /* settings, owned by the caller */
     sym_stats_t stats;            /* counters */
     sym_in_t *in;                 /* SUB and PULL inputs */
+    sym_service_t *service;       /* systemd, metrics and health */
     sym_wire_decoder_t *decoder;  /* reused for every record */
     sym_rec_t *rec;               /* the record being handled */
     sink_output_t *out;           /* where records go */
@@ -111,6 +113,15 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
             if (rc != SYM_OK) {
                 return rc;
             }
+            rc = sym_service_watch(
+                self->service,
+                sym_in_sock(self->in, sym_in_count(self->in) - 1),
+                k == 0 ? "sub" : "pull", lists[k]->items[i], k == 1);
+            if (rc != SYM_OK) {
+                snprintf(err, err_size, "cannot watch input %s",
+                         lists[k]->items[i]);
+                return rc;
+            }
         }
     }
     return SYM_OK;
@@ -148,6 +159,11 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (self->out == NULL) {
         goto fail;
     }
+    self->service =
+        sym_service_new("sink", &cfg->common, &self->stats, rc, err, err_size);
+    if (self->service == NULL) {
+        goto fail;
+    }
     *rc = s_open_inputs(self, err, err_size);
     if (*rc != SYM_OK) {
         goto fail;
@@ -169,6 +185,7 @@ sink_destroy(sink_t **self_p)
         return;
     }
     sink_t *self = *self_p;
+    sym_service_destroy(&self->service);
     sym_in_destroy(&self->in);
     sink_output_destroy(&self->out);
     sink_ledger_destroy(&self->ledger);
@@ -359,6 +376,7 @@ s_on_tick(void *arg)
         sym_time_mono_ms() - self->batch_started_ms >= self->cfg->flush_ms) {
         s_commit(self);
     }
+    sym_service_tick(self->service, self->pending);
     return SYM_OK;
 }
 
@@ -449,7 +467,9 @@ sink_run(sink_t *self)
     };
     int tick_ms = self->cfg->flush_ms < SINK_TICK_MS ? (int) self->cfg->flush_ms
                                                      : SINK_TICK_MS;
+    sym_service_ready(self->service);
     int rc = sym_loop_run(self->in, &ops, self, tick_ms, &self->stop);
+    sym_service_stopping(self->service);
     int commit_rc = s_commit(self);
     if (rc == SYM_OK) {
         rc = commit_rc;
