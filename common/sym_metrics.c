@@ -135,10 +135,11 @@ sym_metrics_health(const sym_metrics_snap_t *snap, const char *node,
                              sock->needs_peer, "peers", sock->peers, "ok",
                              !sock->needs_peer || sock->peers > 0));
     }
-    json_t *body = json_pack("{s:s, s:s, s:s, s:I, s:o}", "status",
-                             snap->is_healthy ? "ok" : "unhealthy", "node",
-                             node, "instance", instance, "uptime_s",
-                             snap->uptime_s, "sockets", socks);
+    json_t *body =
+        json_pack("{s:s, s:s, s:s, s:I, s:o}", "status",
+                  snap->is_healthy ? "ok" : "unhealthy", "node", node,
+                  "instance", instance, "uptime_ms",
+                  (json_int_t) (snap->uptime_s * 1000.0), "sockets", socks);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     return text;
