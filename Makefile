@@ -9,7 +9,7 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 TEST_DIR = $(BUILD_DIR)-test
 JOBS = $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench install format-check clean
+.PHONY: all deps build run test bench soak install package deb format-check clean
 
 all: build
 
@@ -42,6 +42,15 @@ bench:
 
 install: build
 	@cmake --install $(BUILD_DIR)
+
+# A Debian package of the binaries, the supervisor and the units:
+# $(BUILD_DIR)/symphony_<version>_amd64.deb, installed under /usr.
+package deb: build
+	@cd $(BUILD_DIR) && cpack -G DEB
+
+# A 10-minute chaos soak of a small cluster (not part of make test).
+soak: build
+	@SYMPHONY_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) deploy/soak
 
 format-check:
 	@clang-format --dry-run -Werror common/*.[ch] nodes/*/*.[ch] \

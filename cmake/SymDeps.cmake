@@ -5,6 +5,9 @@ pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
 pkg_check_modules(CZMQ REQUIRED IMPORTED_TARGET libczmq)
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
+pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+find_package(Threads REQUIRED)
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 # The derive step of symphony-transform embeds Lua 5.4.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
@@ -23,5 +26,3 @@ add_library(sym_csv INTERFACE)
 target_include_directories(sym_csv INTERFACE ${CSV_INCLUDE_DIR})
 target_link_libraries(sym_csv INTERFACE ${CSV_LIBRARY})
 
-# The signal handler forwards a stop to the node's main thread.
-find_package(Threads REQUIRED)

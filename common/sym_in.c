@@ -94,6 +94,14 @@ sym_in_count(const sym_in_t *self)
     return self->count;
 }
 
+zsock_t *
+sym_in_sock(sym_in_t *self, size_t i)
+{
+    assert(self);
+    assert(i < self->count);
+    return self->socks[i];
+}
+
 /* Throw away the frames left of a message with too many frames. */
 static void
 s_drain(void *handle)

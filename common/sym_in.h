@@ -40,6 +40,9 @@ int sym_in_add(sym_in_t *self, int type, const char *endpoints,
 /* Number of inputs added. */
 size_t sym_in_count(const sym_in_t *self);
 
+/* The socket of input i, for options and monitoring. */
+zsock_t *sym_in_sock(sym_in_t *self, size_t i);
+
 /* Receive one message from any input without waiting, waiting up to
  * timeout_ms (-1: forever) when none is ready. Returns SYM_OK, SYM_EAGAIN
  * when the time ran out, SYM_ECLOSED when a stop was asked for, or

@@ -40,9 +40,22 @@ typedef struct {
     bool help;       /* print --help and exit 0 */
     bool version;    /* print the version and exit 0 */
 
-    char *stats_pub;  /* PUB endpoints for stats records, or NULL */
-    int64_t stats_ms; /* interval between stats records */
+    char *stats_pub;      /* PUB endpoints for stats records, or NULL */
+    int64_t stats_ms;     /* interval between stats records */
+    int64_t metrics_port; /* HTTP port for /metrics and /health; 0: off */
+    char *metrics_addr;   /* address that port is bound on */
 } sym_opt_common_t;
+
+/* Rows for the metrics endpoint, part of the common options. */
+#define SYM_OPT_METRICS(type, field)                                           \
+    {"metrics-port", SYM_OPT_INT, "0",                                         \
+     "serve /metrics and /health over HTTP on this port; 0: off",              \
+     offsetof(type, field.metrics_port)},                                      \
+    {                                                                          \
+        "metrics-addr", SYM_OPT_STR, "127.0.0.1",                              \
+            "numeric address the metrics port is bound on",                    \
+            offsetof(type, field.metrics_addr)                                 \
+    }
 
 /* Rows for the common options, given the node config type, the name of
  * its sym_opt_common_t field and the default instance name. */
@@ -62,6 +75,7 @@ typedef struct {
         {"stats-ms", SYM_OPT_INT, "1000",                                      \
          "interval between stats records, ms",                                 \
          offsetof(type, field.stats_ms)},                                      \
+        SYM_OPT_METRICS(type, field),                                          \
     {                                                                          \
         "version", SYM_OPT_BOOL, NULL, "print the version and exit",           \
             offsetof(type, field.version)                                      \

@@ -323,7 +323,9 @@ s_open_output(ingest_t *self, int type, const char *endpoints,
         return rc;
     }
     self->outs[self->out_count++] = out;
-    return SYM_OK;
+    return sym_service_watch(self->service, sym_out_sock(out),
+                             sym_sock_type_name(type), endpoints,
+                             sym_sock_binds_by_default(type));
 }
 
 /* One PUSH socket per endpoint of --push, in the order given. */
@@ -426,6 +428,10 @@ ingest_new(const ingest_cfg_t *cfg, int *rc, char *err, size_t err_size)
                                         err, err_size);
     }
     if (*rc == SYM_OK) {
+        self->service = sym_service_new("ingest", &cfg->common, &self->stats,
+                                        rc, err, err_size);
+    }
+    if (*rc == SYM_OK) {
         *rc = s_open_outputs(self, err, err_size);
     }
     if (*rc != SYM_OK) {
@@ -444,6 +450,7 @@ ingest_destroy(ingest_t **self_p)
         return;
     }
     ingest_t *self = *self_p;
+    sym_service_destroy(&self->service);
     for (size_t i = 0; i < self->out_count; i++) {
         sym_out_destroy(&self->outs[i]);
     }

@@ -19,6 +19,7 @@
 #include "sym_part.h"
 #include "sym_statpub.h"
 #include "sym_template.h"
+#include "sym_service.h"
 
 /* A PUB and a PUSH, or a PUB and one PUSH per partition. */
 #define INGEST_OUTPUTS (1 + SYM_PART_MAX)
@@ -43,6 +44,7 @@ struct ingest_t {
     sym_stats_t stats;          /* read, sent, drop_* ... */
     sym_stats_t pub_stats;      /* the PUB's, when a PUSH is there too */
     sym_statpub_t *statpub;     /* stats records, or NULL */
+    sym_service_t *service;     /* systemd, metrics and health */
     ingest_streams_t *streams;  /* seq and last topic per stream */
     sym_rec_t *rec;             /* the one record, reused */
     uint64_t epoch;             /* run id stamped on records */

@@ -188,6 +188,7 @@ s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
         if (sym_sig_stopping()) {
             return SYM_ECLOSED;
         }
+        sym_service_tick(self->service, 0);
         int64_t slice_ns = deadline_ns - *now_ns;
         sym_time_sleep_until(*now_ns +
                              (slice_ns < S_SLICE_NS ? slice_ns : S_SLICE_NS));
@@ -282,11 +283,22 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
                   ingest_ns, where);
 }
 
+static uint64_t
+s_pending(const ingest_t *self)
+{
+    uint64_t pending = 0;
+    for (size_t i = 0; i < self->out_count; i++) {
+        pending += sym_out_pending(self->outs[i]);
+    }
+    return pending;
+}
+
 /* Ask the source for one record and deal with what comes back. Sets
  * *is_end at the end of the input. */
 static int
 s_step(ingest_t *self, bool *is_end)
 {
+    sym_service_tick(self->service, s_pending(self));
     ingest_where_t where = {0};
     int rc = self->ops->next(self->source, self->rec, &where);
     int64_t now_ns = sym_time_mono_ns();
@@ -434,11 +446,13 @@ int
 ingest_run(ingest_t *self)
 {
     s_log_start(self);
+    sym_service_ready(self->service);
     bool is_end = false;
     int rc = SYM_OK;
     while (rc == SYM_OK && !is_end && !sym_sig_stopping()) {
         rc = s_step(self, &is_end);
     }
+    sym_service_stopping(self->service);
     const char *why = "error";
     if (rc == SYM_OK && is_end && !sym_sig_stopping()) {
         if (ingest_streams_used(self->streams) == 0) {

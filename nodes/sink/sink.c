@@ -21,6 +21,7 @@
 #include "sym_loop.h"
 #include "sym_sig.h"
 #include "sym_statpub.h"
+#include "sym_service.h"
 #include "sym_time.h"
 #include "sym_wire.h"
 
@@ -32,6 +33,7 @@ struct sink_t {
     const sink_cfg_t *cfg;        /* settings, owned by the caller */
     sym_stats_t stats;            /* counters */
     sym_in_t *in;                 /* SUB and PULL inputs */
+    sym_service_t *service;       /* systemd, metrics and health */
     sym_wire_decoder_t *decoder;  /* reused for every record */
     sym_rec_t *rec;               /* the record being handled */
     sink_output_t *out;           /* where records go */
@@ -129,6 +131,15 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
             if (rc != SYM_OK) {
                 return rc;
             }
+            rc = sym_service_watch(
+                self->service,
+                sym_in_sock(self->in, sym_in_count(self->in) - 1),
+                k == 0 ? "sub" : "pull", lists[k]->items[i], k == 1);
+            if (rc != SYM_OK) {
+                snprintf(err, err_size, "cannot watch input %s",
+                         lists[k]->items[i]);
+                return rc;
+            }
         }
     }
     return SYM_OK;
@@ -213,6 +224,11 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (self->out == NULL) {
         goto fail;
     }
+    self->service =
+        sym_service_new("sink", &cfg->common, &self->stats, rc, err, err_size);
+    if (self->service == NULL) {
+        goto fail;
+    }
     *rc = s_load_ledger(self, err, err_size);
     if (*rc == SYM_OK) {
         *rc = s_open_inputs(self, err, err_size);
@@ -242,6 +258,7 @@ sink_destroy(sink_t **self_p)
         return;
     }
     sink_t *self = *self_p;
+    sym_service_destroy(&self->service);
     sym_in_destroy(&self->in);
     sink_output_destroy(&self->out);
     sink_ledger_destroy(&self->ledger);
@@ -458,6 +475,7 @@ s_on_tick(void *arg)
     }
     self->stats.values[SYM_CTR_GAPS] = sink_ledger_lost(self->ledger);
     sym_statpub_tick(self->statpub, &self->stats);
+    sym_service_tick(self->service, self->pending);
     return SYM_OK;
 }
 
@@ -562,7 +580,9 @@ sink_run(sink_t *self)
     };
     int tick_ms = self->cfg->flush_ms < SINK_TICK_MS ? (int) self->cfg->flush_ms
                                                      : SINK_TICK_MS;
+    sym_service_ready(self->service);
     int rc = sym_loop_run(self->in, &ops, self, tick_ms, &self->stop);
+    sym_service_stopping(self->service);
     int commit_rc = s_commit(self);
     if (rc == SYM_OK) {
         rc = commit_rc;

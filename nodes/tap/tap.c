@@ -17,6 +17,7 @@
 #include "sym_in.h"
 #include "sym_log.h"
 #include "sym_loop.h"
+#include "sym_service.h"
 #include "sym_rec.h"
 #include "sym_sig.h"
 #include "sym_sock.h"
@@ -46,6 +47,7 @@ struct tap_t {
     bool is_out_closed;          /* the reader of out went away */
     sym_stats_t stats;           /* counters, also fed by the input */
     sym_in_t *in;                /* one SUB per --connect value */
+    sym_service_t *service;      /* systemd, metrics and health */
     sym_strlist_t sources;       /* the --connect values, for warnings */
     sym_wire_decoder_t *decoder; /* reused for every record */
     sym_rec_t *rec;              /* the record being printed */
@@ -159,6 +161,10 @@ s_connect(tap_t *self, const tap_cfg_t *cfg, char *err, size_t err_size)
         int rc = sym_in_add(self->in, ZMQ_SUB, endpoints, &cfg->topic, &policy,
                             reason, sizeof reason);
         if (rc == SYM_OK) {
+            rc = sym_service_watch(self->service, sym_in_sock(self->in, i),
+                                   "sub", endpoints, false);
+        }
+        if (rc == SYM_OK) {
             rc = sym_strlist_append(&self->sources, endpoints);
         }
         if (rc != SYM_OK) {
@@ -252,6 +258,11 @@ tap_new(const tap_cfg_t *cfg, FILE *out, int *rc, char *err, size_t err_size)
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
+    self->service =
+        sym_service_new("tap", &cfg->common, &self->stats, rc, err, err_size);
+    if (self->service == NULL) {
+        goto fail;
+    }
     *rc = s_connect(self, cfg, err, err_size);
     if (*rc == SYM_OK) {
         self->statpub =
@@ -276,6 +287,7 @@ tap_destroy(tap_t **self_p)
         return;
     }
     tap_t *self = *self_p;
+    sym_service_destroy(&self->service);
     sym_in_destroy(&self->in);
     sym_strlist_clear(&self->sources);
     sym_wire_decoder_destroy(&self->decoder);
@@ -435,6 +447,7 @@ s_on_tick(void *arg)
 {
     tap_t *self = arg;
     sym_statpub_tick(self->statpub, &self->stats);
+    sym_service_tick(self->service, 0);
     if (self->mode != TAP_MODE_STATS) {
         return SYM_OK;
     }
@@ -478,7 +491,9 @@ tap_run(tap_t *self)
         .on_tick = s_on_tick,
         .is_done = s_is_done,
     };
+    sym_service_ready(self->service);
     int rc = sym_loop_run(self->in, &ops, self, TAP_STATS_MS, &self->stop);
+    sym_service_stopping(self->service);
     /* The loop passes SYM_ECLOSED from on_tick through as it is; it
      * still means an orderly stop. */
     if (rc == SYM_ECLOSED) {

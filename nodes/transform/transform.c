@@ -16,6 +16,7 @@
 #include "sym_in.h"
 #include "sym_log.h"
 #include "sym_loop.h"
+#include "sym_service.h"
 #include "sym_out.h"
 #include "sym_sock.h"
 #include "sym_statpub.h"
@@ -71,6 +72,7 @@ struct transform_t {
     sym_stats_t stats;            /* the node's counters */
     sym_stats_t pub_stats;        /* the PUB's, when a PUSH is primary */
     sym_in_t *in;                 /* SUB and PULL inputs */
+    sym_service_t *service;       /* systemd, metrics and health */
     sym_out_t *push;              /* PUSH output, or NULL */
     sym_out_t *pub;               /* PUB output, or NULL */
     transform_chain_t *chain;     /* the steps */
@@ -236,6 +238,36 @@ s_open_sockets(transform_t *self, const transform_cfg_t *cfg, char *err,
     return rc;
 }
 
+/* Count the peers of every socket for /health, inputs in the order
+ * s_open_inputs added them. */
+static int
+s_watch_sockets(transform_t *self, const transform_cfg_t *cfg, char *err,
+                size_t err_size)
+{
+    int rc = SYM_OK;
+    size_t input = 0;
+    for (size_t i = 0; i < cfg->sub.count && rc == SYM_OK; i++, input++) {
+        rc = sym_service_watch(self->service, sym_in_sock(self->in, input),
+                               "sub", cfg->sub.items[i], false);
+    }
+    for (size_t i = 0; i < cfg->pull.count && rc == SYM_OK; i++, input++) {
+        rc = sym_service_watch(self->service, sym_in_sock(self->in, input),
+                               "pull", cfg->pull.items[i], true);
+    }
+    if (rc == SYM_OK && self->push) {
+        rc = sym_service_watch(self->service, sym_out_sock(self->push), "push",
+                               cfg->push, false);
+    }
+    if (rc == SYM_OK && self->pub) {
+        rc = sym_service_watch(self->service, sym_out_sock(self->pub), "pub",
+                               cfg->pub, true);
+    }
+    if (rc != SYM_OK) {
+        snprintf(err, err_size, "cannot watch the sockets");
+    }
+    return rc;
+}
+
 transform_t *
 transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
 {
@@ -260,6 +292,10 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
         *rc = s_open_chain(self, cfg, err, err_size);
     }
     if (*rc == SYM_OK) {
+        self->service = sym_service_new("transform", &cfg->common, &self->stats,
+                                        rc, err, err_size);
+    }
+    if (*rc == SYM_OK) {
         *rc = s_open_sockets(self, cfg, err, err_size);
     }
     if (*rc == SYM_OK) {
@@ -268,6 +304,9 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
         sym_statpub_add_out(self->statpub, "push", self->push,
                             (int) cfg->sndhwm);
         sym_statpub_add_out(self->statpub, "pub", self->pub, (int) cfg->sndhwm);
+        if (*rc == SYM_OK) {
+            *rc = s_watch_sockets(self, cfg, err, err_size);
+        }
     }
     if (*rc != SYM_OK) {
         goto fail;
@@ -286,6 +325,7 @@ transform_destroy(transform_t **self_p)
         return;
     }
     transform_t *self = *self_p;
+    sym_service_destroy(&self->service);
     sym_in_destroy(&self->in);
     sym_out_destroy(&self->push);
     sym_out_destroy(&self->pub);
@@ -450,6 +490,9 @@ s_on_tick(void *arg)
                   v[SYM_CTR_ALARMS], v[SYM_CTR_GAPS], v[SYM_CTR_DUPLICATES],
                   v[SYM_CTR_DROP_DECODE]);
     s_log_steps(self);
+    size_t pending = (self->push ? sym_out_pending(self->push) : 0) +
+                     (self->pub ? sym_out_pending(self->pub) : 0);
+    sym_service_tick(self->service, pending);
     return SYM_OK;
 }
 
@@ -543,7 +586,9 @@ transform_run(transform_t *self)
     if (self->statpub && self->cfg->common.stats_ms < tick_ms) {
         tick_ms = (int) self->cfg->common.stats_ms;
     }
+    sym_service_ready(self->service);
     int rc = sym_loop_run(self->in, &ops, self, tick_ms, &self->is_stopping);
+    sym_service_stopping(self->service);
     s_bound_last_send(self);
     int flush_rc = s_flush(self);
     if (rc == SYM_OK && flush_rc != SYM_OK && flush_rc != SYM_ECLOSED) {
