@@ -12,6 +12,7 @@ const char *const ingest_summary =
 
 const sym_opt_t ingest_opt_table[] = {
     SYM_OPT_COMMON(ingest_cfg_t, common, "ingest"),
+    SYM_OPT_CURVE(ingest_cfg_t, auth),
     {"source", SYM_OPT_STR, "sim", "file:PATH, stdin or sim",
      offsetof(ingest_cfg_t, source)},
     {"format", SYM_OPT_STR, "auto",

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_auth.h"
 #include "sym_opt.h"
 #include "sym_stats.h"
 
@@ -26,6 +27,7 @@ typedef struct {
     int64_t flush_ms;        /* commit pending records at least this often */
     int64_t exit_on_eos;     /* stop after this many EOS; 0: never */
     int64_t eos_grace_ms;    /* then wait this long without input */
+    sym_auth_opts_t auth;    /* input limits, CURVE and allow-lists */
 } sink_cfg_t;
 
 typedef struct sink_t sink_t;
