@@ -222,12 +222,21 @@ void
 sym_sock_apply_limits(const sym_auth_opts_t *opts, sym_sock_policy_t *policy,
                       sym_wire_limits_t *limits)
 {
-    policy->max_msg_bytes = opts->max_msg_bytes;
     sym_wire_limits_default(limits);
-    limits->max_record_bytes = (size_t) opts->max_msg_bytes;
-    limits->max_fields = (size_t) opts->max_fields;
-    limits->max_str_bytes = (size_t) opts->max_str_bytes;
-    limits->max_depth = (size_t) opts->max_depth;
+    /* Zero is "not set": a config filled by hand keeps the defaults. */
+    if (opts->max_msg_bytes > 0) {
+        policy->max_msg_bytes = opts->max_msg_bytes;
+        limits->max_record_bytes = (size_t) opts->max_msg_bytes;
+    }
+    if (opts->max_fields > 0) {
+        limits->max_fields = (size_t) opts->max_fields;
+    }
+    if (opts->max_str_bytes > 0) {
+        limits->max_str_bytes = (size_t) opts->max_str_bytes;
+    }
+    if (opts->max_depth > 0) {
+        limits->max_depth = (size_t) opts->max_depth;
+    }
 }
 
 zsock_t *

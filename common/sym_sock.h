@@ -66,7 +66,8 @@ zsock_t *sym_sock_open(int type, const char *endpoints,
                        const sym_sock_policy_t *policy, int *rc, char *err,
                        size_t err_size);
 
-/* Copy the limit options into the socket policy and the decoder limits. */
+/* Copy the limit options into the socket policy and the decoder limits;
+ * an option of 0 (not set) keeps the default. */
 void sym_sock_apply_limits(const sym_auth_opts_t *opts,
                            sym_sock_policy_t *policy,
                            sym_wire_limits_t *limits);

@@ -30,7 +30,7 @@ csv=$work_dir/in.csv
 # test sees exactly what crossed the loopback.
 relay()
 {
-    python3 - "$@" <<'PY'
+    exec python3 - "$@" <<'PY'
 import socket, sys, threading
 listen, target, dump = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 server = socket.socket()
@@ -140,9 +140,11 @@ pass "a tap with a key not allowed receives nothing"
 before=$(grep -o 'refused_total=[0-9]*' "$work_dir/secure.log" | tail -n 1)
 # A refused publisher never gets a peer, so it waits to send: run it in
 # the background and stop it once the transform has counted it.
-send "$secure_relay" "$work_dir/rogue-ingest.log" \
+"$(sym_bin ingest)" --source "file:$csv" --stream curve.test \
+    --push ">tcp://127.0.0.1:$secure_relay" \
     --curve-secret "$keys/rogue.cert_secret" \
-    --curve-server-key "$keys/transform.cert" &
+    --curve-server-key "$keys/transform.cert" \
+    2>"$work_dir/rogue-ingest.log" &
 rogue_pid=$!
 pids+=("$rogue_pid")
 refused_after() {
