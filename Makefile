@@ -9,7 +9,8 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 TEST_DIR = $(BUILD_DIR)-test
 JOBS = $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build run test bench soak install package deb format-check clean
+.PHONY: all deps build run test bench fuzz soak install package deb format-check\
+	clean
 
 all: build
 
@@ -40,6 +41,27 @@ bench:
 	@cmake --build build-bench -j $(JOBS)
 	@tests/bench/run.sh
 
+# Each fuzz target for FUZZ_SECONDS, one after the other. New inputs go to
+# $(FUZZ_DIR)/corpus (copy the useful ones to tests/fuzz/corpus); a crash
+# lands in tests/fuzz/crashes/<target>/, where `make test` replays it.
+fuzz:
+	@deploy/install-deps fuzz
+	@CC=clang cmake -S . -B $(FUZZ_DIR) -DSYM_FUZZ=ON \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target sym_fuzzers
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t tests/fuzz/crashes/$$t; \
+		$(FUZZ_DIR)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=1024 \
+			-print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ \
+			$(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t \
+			2>$(FUZZ_DIR)/$$t.log || { tail -40 $(FUZZ_DIR)/$$t.log; \
+			exit 1; }; \
+		printf '%-6s %s\n' $$t "$$(grep -h 'stat::number_of_executed_units' \
+			$(FUZZ_DIR)/$$t.log | awk '{print $$2}') executions"; \
+	done
+
 install: build
 	@cmake --install $(BUILD_DIR)
 
@@ -57,4 +79,4 @@ format-check:
 		tests/*/*.c
 
 clean:
-	@rm -rf $(BUILD_DIR) $(TEST_DIR) build-bench run
+	@rm -rf $(BUILD_DIR) $(TEST_DIR) $(FUZZ_DIR) build-bench run

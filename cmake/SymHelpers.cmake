@@ -38,3 +38,26 @@ function(sym_add_script_test name label script)
     set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 300
         ENVIRONMENT "SYMPHONY_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endfunction()
+
+# sym_add_fuzz(NAME SOURCE [LIBS libs...]): a fuzz target over one decoder
+# of outside bytes. SOURCE defines LLVMFuzzerTestOneInput. With SYM_FUZZ
+# it becomes the libFuzzer binary fuzz_NAME (run by `make fuzz`); in every
+# other build it becomes replay_NAME, a CTest test that feeds it each file
+# of tests/fuzz/corpus/NAME and tests/fuzz/crashes/NAME.
+function(sym_add_fuzz name source)
+    cmake_parse_arguments(arg "" "" "LIBS" ${ARGN})
+    set(dir ${CMAKE_SOURCE_DIR}/tests/fuzz)
+    if(SYM_FUZZ)
+        add_executable(fuzz_${name} ${source})
+        target_link_libraries(fuzz_${name} PRIVATE sym_common ${arg_LIBS})
+        target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+        add_dependencies(sym_fuzzers fuzz_${name})
+    else()
+        add_executable(replay_${name} ${source} ${dir}/fuzz_replay.c)
+        target_link_libraries(replay_${name} PRIVATE sym_common ${arg_LIBS})
+        add_test(NAME fuzz_replay_${name} COMMAND replay_${name}
+            ${dir}/corpus/${name} ${dir}/crashes/${name})
+        set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz
+            TIMEOUT 120)
+    endif()
+endfunction()

@@ -16,6 +16,15 @@ if(SYM_SANITIZE)
         -fno-sanitize-recover=undefined)
     add_link_options(-fsanitize=address,undefined)
 endif()
+# Fuzzing instruments everything; only the fuzz targets link libFuzzer.
+if(SYM_FUZZ)
+    if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "SYM_FUZZ needs clang: configure with CC=clang")
+    endif()
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+        -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g)
+    add_link_options(-fsanitize=address,undefined)
+endif()
 
 # Makefile.inc is the one place for ports and high-water marks; the C
 # defaults are generated from it so the binaries and scripts agree.

@@ -10,17 +10,16 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_peers.h"
 #include "sym_sock.h"
 
-/* A peer counts once its ZMTP handshake has passed, not at TCP connect:
- * a half-open connection or a peer of the wrong type is no peer. The
- * handshake also takes a few round trips, so it cannot finish before the
- * monitor is attached to a socket that has just connected. */
-#define S_EVENTS (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED)
+/* A peer counts once its ZMTP handshake has passed, not at TCP connect
+ * (sym_peers.h): a half-open connection or a peer of the wrong type is no
+ * peer. */
 
 typedef struct {
-    zsock_t *watched; /* the node's socket, not owned */
-    zsock_t *events;  /* PAIR reading the socket's monitor */
+    zsock_t *watched;   /* the node's socket, not owned */
+    sym_peers_t *peers; /* its peer count, shared with its output */
     sym_monitor_sock_t state;
 } s_watch_t;
 
@@ -43,8 +42,7 @@ sym_monitor_destroy(sym_monitor_t **self_p)
     }
     sym_monitor_t *self = *self_p;
     for (size_t i = 0; i < self->count; i++) {
-        zmq_socket_monitor(zsock_resolve(self->watches[i].watched), NULL, 0);
-        zsock_destroy(&self->watches[i].events);
+        sym_peers_destroy(&self->watches[i].peers);
     }
     free(self);
     *self_p = NULL;
@@ -80,64 +78,29 @@ sym_monitor_watch(sym_monitor_t *self, zsock_t *sock, const char *label,
     if (self->count == SYM_MONITOR_MAX) {
         return SYM_EINVAL;
     }
-    char address[64];
-    snprintf(address, sizeof address, "inproc://sym-monitor-%p-%zu",
-             (void *) self, self->count);
-    if (zmq_socket_monitor(zsock_resolve(sock), address, S_EVENTS) != 0) {
-        return SYM_EIO;
-    }
-    char connect_to[80];
-    snprintf(connect_to, sizeof connect_to, ">%s", address);
-    zsock_t *events = zsock_new_pair(connect_to);
-    if (events == NULL) {
-        zmq_socket_monitor(zsock_resolve(sock), NULL, 0);
-        return SYM_EIO;
-    }
     s_watch_t *watch = &self->watches[self->count++];
     watch->watched = sock;
-    watch->events = events;
+    /* NULL for a CURVE socket, whose monitor counts refused handshakes:
+     * its peers are unknown and it is not held against the health. */
+    watch->peers = sym_peers_new(sock);
     snprintf(watch->state.label, sizeof watch->state.label, "%s", label);
     snprintf(watch->state.endpoints, sizeof watch->state.endpoints, "%s",
              endpoints);
-    watch->state.needs_peer = s_connects(endpoints, default_bind);
+    watch->state.needs_peer =
+        watch->peers && s_connects(endpoints, default_bind);
     return SYM_OK;
 }
 
 /* Apply one queued event of watch; false when none is left. Each event
  * is two frames: 2 bytes of event id and 4 of value, then the
  * endpoint. */
-static bool
-s_read_event(s_watch_t *watch)
-{
-    void *handle = zsock_resolve(watch->events);
-    uint8_t head[6];
-    int size = zmq_recv(handle, head, sizeof head, ZMQ_DONTWAIT);
-    if (size < 0) {
-        return false;
-    }
-    char endpoint[SYM_MONITOR_LABEL_MAX];
-    while (zsock_rcvmore(watch->events)) {
-        zmq_recv(handle, endpoint, sizeof endpoint, ZMQ_DONTWAIT);
-    }
-    uint16_t event = 0;
-    memcpy(&event, head, sizeof event);
-    if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
-        watch->state.peers++;
-    } else if (event == ZMQ_EVENT_DISCONNECTED && watch->state.peers > 0) {
-        /* A connection that drops before its handshake also reports a
-         * disconnect; it was never counted, hence the floor. */
-        watch->state.peers--;
-    }
-    return true;
-}
-
 void
 sym_monitor_poll(sym_monitor_t *self)
 {
     assert(self);
     for (size_t i = 0; i < self->count; i++) {
-        while (s_read_event(&self->watches[i])) {
-        }
+        s_watch_t *watch = &self->watches[i];
+        watch->state.peers = sym_peers_count(watch->peers);
     }
 }
 

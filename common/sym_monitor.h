@@ -32,7 +32,8 @@ void sym_monitor_destroy(sym_monitor_t **self_p);
 /* Watch sock, which was opened on endpoints (czmq notation, commas);
  * default_bind is the socket type's default. A socket with at least one
  * connecting endpoint needs a peer to be healthy; one that only binds
- * does not. Returns SYM_OK, SYM_EINVAL (too many sockets) or SYM_EIO. */
+ * does not; nor does a CURVE socket, whose peers cannot be counted.
+ * Returns SYM_OK, or SYM_EINVAL (too many sockets). */
 int sym_monitor_watch(sym_monitor_t *self, zsock_t *sock, const char *label,
                       const char *endpoints, bool default_bind);
 

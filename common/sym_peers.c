@@ -8,19 +8,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Only connection changes: retries and handshakes would flood the
- * monitor pipe while a peer is away. */
-#define S_EVENTS                                                               \
-    (ZMQ_EVENT_CONNECTED | ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED)
+#include "sym_auth.h"
+
+/* A peer counts once its handshake passed, until it disconnects: only
+ * then can a message go to it. Retries would flood the pipe while a peer
+ * is away, so they are not asked for. */
+#define S_EVENTS (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED)
+
+/* libzmq keeps one monitor per socket: a second one replaces the first.
+ * The outputs (drop reasons) and the health endpoint both want the peer
+ * count of a socket, so they share one object per socket, kept here. */
+#define S_SHARED_MAX 64
 
 struct sym_peers_t {
     void *watched; /* the monitored libzmq socket */
     zsock_t *pair; /* receives the monitor's events */
-    int peers;     /* connections open now */
+    int peers;     /* connections past their handshake now */
+    int users;     /* holders of this object */
 };
 
-sym_peers_t *
-sym_peers_new(zsock_t *sock)
+static sym_peers_t *s_shared[S_SHARED_MAX];
+
+static sym_peers_t *
+s_find(void *watched)
+{
+    for (size_t i = 0; i < S_SHARED_MAX; i++) {
+        if (s_shared[i] && s_shared[i]->watched == watched) {
+            return s_shared[i];
+        }
+    }
+    return NULL;
+}
+
+static sym_peers_t *
+s_attach(void *watched)
 {
     static int s_next_id = 0;
     sym_peers_t *self = calloc(1, sizeof *self);
@@ -30,16 +51,41 @@ sym_peers_new(zsock_t *sock)
     char endpoint[64];
     snprintf(endpoint, sizeof endpoint, "inproc://sym-peers-%d-%p", s_next_id++,
              (void *) self);
-    self->watched = zsock_resolve(sock);
-    if (zmq_socket_monitor(self->watched, endpoint, S_EVENTS) != 0) {
+    self->watched = watched;
+    if (zmq_socket_monitor(watched, endpoint, S_EVENTS) != 0) {
         free(self);
         return NULL;
     }
     self->pair = zsock_new(ZMQ_PAIR);
     if (self->pair == NULL || zsock_connect(self->pair, "%s", endpoint) != 0) {
-        sym_peers_destroy(&self);
+        zmq_socket_monitor(watched, NULL, 0);
+        zsock_destroy(&self->pair);
+        free(self);
         return NULL;
     }
+    return self;
+}
+
+sym_peers_t *
+sym_peers_new(zsock_t *sock)
+{
+    void *watched = zsock_resolve(sock);
+    /* A CURVE socket's monitor counts refused handshakes instead. */
+    if (sym_auth_watches(sock)) {
+        return NULL;
+    }
+    sym_peers_t *self = s_find(watched);
+    if (self == NULL) {
+        size_t slot = 0;
+        while (slot < S_SHARED_MAX && s_shared[slot]) {
+            slot++;
+        }
+        if (slot == S_SHARED_MAX || (self = s_attach(watched)) == NULL) {
+            return NULL;
+        }
+        s_shared[slot] = self;
+    }
+    self->users++;
     return self;
 }
 
@@ -50,10 +96,18 @@ sym_peers_destroy(sym_peers_t **self_p)
         return;
     }
     sym_peers_t *self = *self_p;
+    *self_p = NULL;
+    if (--self->users > 0) {
+        return;
+    }
+    for (size_t i = 0; i < S_SHARED_MAX; i++) {
+        if (s_shared[i] == self) {
+            s_shared[i] = NULL;
+        }
+    }
     zmq_socket_monitor(self->watched, NULL, 0);
     zsock_destroy(&self->pair);
     free(self);
-    *self_p = NULL;
 }
 
 /* Receive one event without waiting: its number, or 0 when none. */
@@ -85,10 +139,12 @@ sym_peers_count(sym_peers_t *self)
     }
     for (uint16_t event = s_next_event(self); event != 0;
          event = s_next_event(self)) {
-        if (event == ZMQ_EVENT_DISCONNECTED) {
-            self->peers -= self->peers > 0;
-        } else {
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
             self->peers++;
+        } else if (self->peers > 0) {
+            /* A connection that drops before its handshake also reports
+             * a disconnect; it was never counted, hence the floor. */
+            self->peers--;
         }
     }
     return self->peers;

@@ -8,13 +8,17 @@
 
 /* libzmq 4.3.4 has no stable call that tells "every peer is full" from
  * "no peer at all": both make a non-blocking send fail with EAGAIN. A
- * socket monitor does: each connection it reports (connected or
- * accepted) is a peer until it reports the disconnect, which heartbeats
- * make happen within seconds even behind a half-open TCP connection. */
+ * socket monitor does: each connection whose handshake passed is a peer
+ * until it reports the disconnect. libzmq allows one monitor per socket,
+ * so every holder of the same socket shares one object (the outputs'
+ * drop reasons, the health endpoint). A socket with CURVE on is watched
+ * for refused handshakes instead (sym_auth.h) and gets no peer count. */
 typedef struct sym_peers_t sym_peers_t;
 
-/* Start monitoring sock. Returns NULL when the monitor cannot be set up
- * (the caller then cannot tell the two cases apart). */
+/* Start monitoring sock, or share the object already watching it.
+ * Returns NULL when the monitor cannot be set up or the socket is watched
+ * for CURVE (the caller then cannot tell the two cases apart). Use it
+ * from the thread that owns the socket. */
 sym_peers_t *sym_peers_new(zsock_t *sock);
 
 /* Stop monitoring and null the caller's pointer. Call it before the
@@ -22,7 +26,7 @@ sym_peers_t *sym_peers_new(zsock_t *sock);
 void sym_peers_destroy(sym_peers_t **self_p);
 
 /* Read the pending monitor events and return the number of connected
- * peers. Never waits. */
+ * peers; 0 for NULL. Never waits. */
 int sym_peers_count(sym_peers_t *self);
 
 #endif

@@ -204,6 +204,41 @@ s_attach(zsock_t *sock, int type, const char *list, char *err, size_t err_size)
     return rc;
 }
 
+/* A socket's role in CURVE follows its first endpoint. */
+static bool
+s_first_binds(int type, const char *endpoints)
+{
+    char first[SYM_ENDPOINT_MAX + 16];
+    snprintf(first, sizeof first, "%.*s", (int) strcspn(endpoints, ","),
+             endpoints);
+    sym_endpoint_t ep;
+    char err[64];
+    return sym_endpoint_parse(first, sym_sock_binds_by_default(type), &ep, err,
+                              sizeof err) == SYM_OK &&
+           ep.is_bind;
+}
+
+void
+sym_sock_apply_limits(const sym_auth_opts_t *opts, sym_sock_policy_t *policy,
+                      sym_wire_limits_t *limits)
+{
+    sym_wire_limits_default(limits);
+    /* Zero is "not set": a config filled by hand keeps the defaults. */
+    if (opts->max_msg_bytes > 0) {
+        policy->max_msg_bytes = opts->max_msg_bytes;
+        limits->max_record_bytes = (size_t) opts->max_msg_bytes;
+    }
+    if (opts->max_fields > 0) {
+        limits->max_fields = (size_t) opts->max_fields;
+    }
+    if (opts->max_str_bytes > 0) {
+        limits->max_str_bytes = (size_t) opts->max_str_bytes;
+    }
+    if (opts->max_depth > 0) {
+        limits->max_depth = (size_t) opts->max_depth;
+    }
+}
+
 zsock_t *
 sym_sock_open(int type, const char *endpoints, const sym_sock_policy_t *policy,
               int *rc, char *err, size_t err_size)
@@ -221,7 +256,14 @@ sym_sock_open(int type, const char *endpoints, const sym_sock_policy_t *policy,
         return NULL;
     }
     s_apply_policy(sock, policy);
-    *rc = s_attach(sock, type, endpoints, err, err_size);
+    *rc = SYM_OK;
+    if (policy->auth != NULL) {
+        *rc = sym_auth_apply(policy->auth, sock, s_first_binds(type, endpoints),
+                             err, err_size);
+    }
+    if (*rc == SYM_OK) {
+        *rc = s_attach(sock, type, endpoints, err, err_size);
+    }
     if (*rc != SYM_OK) {
         zsock_destroy(&sock);
     }

@@ -10,6 +10,9 @@
 
 #include <czmq.h>
 
+#include "sym_auth.h"
+#include "sym_wire.h"
+
 /* Endpoints use czmq's notation: '@' binds, '>' connects, and without a
  * prefix PUB and PULL bind while SUB and PUSH connect. Several endpoints
  * are separated by commas: "@tcp://0.0.0.0:7101,@ipc:///run/symphony/in". */
@@ -45,21 +48,30 @@ typedef struct {
     int heartbeat_timeout_ms; /* a peer silent this long is dropped */
     int64_t max_msg_bytes;    /* larger inbound messages are refused */
     bool immediate;           /* queue only to peers that are connected */
+    const sym_auth_t *auth;   /* CURVE and allow-lists, or NULL for none */
 } sym_sock_policy_t;
 
 /* Defaults: HWMs and linger from Makefile.inc, reconnect 100 ms doubling
  * up to 500 ms (a restarted peer is found within a second), heartbeats
  * every 1 s with a 10 s timeout (both from Makefile.inc), 1 MiB + 64 KiB
- * messages, immediate on. */
+ * messages, immediate on, no auth. */
 void sym_sock_policy_default(sym_sock_policy_t *policy);
 
 /* Create a socket of a ZMQ_* type, apply the policy and attach it to the
- * endpoints. Returns the socket, or NULL with *rc set to SYM_EINVAL (bad
- * endpoint, reason in err) or SYM_EIO (bind or connect failed, with the
+ * endpoints. With policy->auth, a socket whose first endpoint binds is a
+ * CURVE server under ZAP, and one that connects a CURVE client. Returns
+ * the socket, or NULL with *rc set to SYM_EINVAL (bad endpoint or missing
+ * key, reason in err) or SYM_EIO (bind or connect failed, with the
  * system's reason in err). */
 zsock_t *sym_sock_open(int type, const char *endpoints,
                        const sym_sock_policy_t *policy, int *rc, char *err,
                        size_t err_size);
+
+/* Copy the limit options into the socket policy and the decoder limits;
+ * an option of 0 (not set) keeps the default. */
+void sym_sock_apply_limits(const sym_auth_opts_t *opts,
+                           sym_sock_policy_t *policy,
+                           sym_wire_limits_t *limits);
 
 /* True when the socket type binds by default (PUB, PULL, ROUTER). */
 bool sym_sock_binds_by_default(int type);

@@ -311,6 +311,7 @@ s_open_output(ingest_t *self, int type, const char *endpoints,
     sym_sock_policy_default(&policy);
     policy.sndhwm = (int) self->cfg->sndhwm;
     policy.linger_ms = (int) self->cfg->linger_ms;
+    policy.auth = &self->auth;
     sym_out_opts_t opts = {
         .type = type,
         .endpoints = endpoints,
@@ -430,6 +431,9 @@ ingest_new(const ingest_cfg_t *cfg, int *rc, char *err, size_t err_size)
     if (*rc == SYM_OK) {
         self->service = sym_service_new("ingest", &cfg->common, &self->stats,
                                         rc, err, err_size);
+    }
+    if (*rc == SYM_OK) {
+        *rc = sym_auth_load(&cfg->auth, &self->auth, err, err_size);
     }
     if (*rc == SYM_OK) {
         *rc = s_open_outputs(self, err, err_size);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_auth.h"
 #include "sym_opt.h"
 #include "sym_stats.h"
 
@@ -45,6 +46,7 @@ typedef struct {
     int64_t batch_bytes;        /* a batch is sent once this big */
     int64_t linger_ms;          /* how long closing may keep delivering */
     int64_t epoch;              /* run id; 0: the start time in ns */
+    sym_auth_opts_t auth;       /* CURVE and allow-lists */
 } ingest_cfg_t;
 
 /* Every option of the node, ending with a row whose name is NULL. */

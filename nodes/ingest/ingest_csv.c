@@ -143,6 +143,12 @@ s_add_name(s_csv_t *self, const char *text, size_t len)
         self->header_rc = SYM_ETOOBIG;
         return;
     }
+    /* A name is text: one with a NUL byte would be cut short wherever it
+     * is used, and no longer match its length. */
+    if (memchr(text, '\0', len) != NULL) {
+        self->header_rc = SYM_EINVAL;
+        return;
+    }
     char *copy = strndup(text, len);
     if (copy == NULL) {
         self->header_rc = SYM_ENOMEM;
@@ -283,7 +289,9 @@ s_next(void *state, sym_rec_t *rec, ingest_where_t *where)
         if (self->header_rc != SYM_OK) {
             where->line = ingest_lines_number(self->lines);
             where->reason = self->header_rc == SYM_ETOOBIG ? "header-too-wide"
-                                                           : "out-of-memory";
+                            : self->header_rc == SYM_EINVAL
+                                ? "header-nul-in-name"
+                                : "out-of-memory";
             return self->header_rc;
         }
     }

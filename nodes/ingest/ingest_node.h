@@ -56,6 +56,7 @@ struct ingest_t {
     bool has_warned_time;       /* told once: no usable event time */
     bool has_logged_cap;        /* told once: a wait was capped */
     int64_t last_flush_ns;      /* monotonic time of the last flush */
+    sym_auth_t auth;            /* keys and allow-lists loaded */
     char stream_buf[INGEST_NAME_MAX];
     char topic_buf[INGEST_NAME_MAX];
 };

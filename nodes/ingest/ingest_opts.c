@@ -13,6 +13,7 @@ const char ingest_summary[] =
 
 const sym_opt_t ingest_opt_table[] = {
     SYM_OPT_COMMON(ingest_cfg_t, common, "ingest"),
+    SYM_OPT_CURVE(ingest_cfg_t, auth),
     {"source", SYM_OPT_STR, "sim",
      "file:PATH, stdin, udp://HOST:PORT (bind), tcp://HOST:PORT "
      "(connect) or sim",

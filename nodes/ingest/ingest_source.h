@@ -57,8 +57,9 @@ typedef struct {
      * Returns SYM_OK; SYM_EDECODE for bad input (where->reason says why;
      * the source has moved past it); SYM_EAGAIN when no input is ready
      * yet; SYM_ECLOSED at the end of the input; SYM_EIO on a read
-     * failure, SYM_ETOOBIG or SYM_ENOMEM when the input cannot be read
-     * on (where->reason says why). where->line is set for every
+     * failure, SYM_ETOOBIG, SYM_EINVAL (an unusable header) or
+     * SYM_ENOMEM when the input cannot be read on (where->reason says
+     * why). where->line is set for every
      * return. */
     int (*next)(void *state, sym_rec_t *rec, ingest_where_t *where);
     /* Free the state and null the caller's pointer. Safe on NULL. */

@@ -14,6 +14,8 @@
 
 static const sym_opt_t s_opts[] = {
     SYM_OPT_COMMON(sink_cfg_t, common, "sink"),
+    SYM_OPT_LIMITS(sink_cfg_t, auth),
+    SYM_OPT_CURVE(sink_cfg_t, auth),
     {"sub", SYM_OPT_LIST, NULL,
      "SUB input: PUB endpoints to connect to (comma list)",
      offsetof(sink_cfg_t, sub)},

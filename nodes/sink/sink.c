@@ -52,6 +52,8 @@ struct sink_t {
     sym_log_limit_t frames_limit; /* malformed messages */
     sym_log_limit_t write_limit;  /* failed batches */
     sym_log_limit_t commit_limit; /* debug lines of commits */
+    sym_auth_t auth;              /* keys and allow-lists loaded */
+    sym_wire_limits_t limits;     /* what a record may hold */
 };
 
 /* The first numeric setting out of range, or NULL; *expected says why. */
@@ -122,6 +124,8 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
     sym_sock_policy_t policy;
     sym_sock_policy_default(&policy);
     policy.rcvhwm = (int) self->cfg->rcvhwm;
+    policy.auth = &self->auth;
+    sym_sock_apply_limits(&self->cfg->auth, &policy, &self->limits);
     const sym_strlist_t *lists[] = {&self->cfg->sub, &self->cfg->pull};
     const int types[] = {ZMQ_SUB, ZMQ_PULL};
     for (int k = 0; k < 2; k++) {
@@ -205,8 +209,14 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
     self->frames_limit.interval_ms = S_WARN_INTERVAL_MS;
     self->write_limit.interval_ms = S_WARN_INTERVAL_MS;
     self->commit_limit.interval_ms = S_DEBUG_INTERVAL_MS;
+    *rc = sym_auth_load(&cfg->auth, &self->auth, err, err_size);
+    if (*rc != SYM_OK) {
+        goto fail;
+    }
+    sym_sock_policy_t unused;
+    sym_sock_apply_limits(&cfg->auth, &unused, &self->limits);
     self->in = sym_in_new(&self->stats);
-    self->decoder = sym_wire_decoder_new(NULL);
+    self->decoder = sym_wire_decoder_new(&self->limits);
     self->rec = sym_rec_new();
     self->ledger = sink_ledger_new();
     if (!self->in || !self->decoder || !self->rec || !self->ledger) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_auth.h"
 #include "sym_opt.h"
 #include "sym_stats.h"
 
@@ -34,6 +35,7 @@ typedef struct {
     char *forward_socket;    /* forward: pub or push */
     char *forward_template;  /* forward text: the message template */
     bool latency_report;     /* log latency percentiles at stop */
+    sym_auth_opts_t auth;    /* input limits, CURVE and allow-lists */
 } sink_cfg_t;
 
 typedef struct sink_t sink_t;

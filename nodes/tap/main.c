@@ -20,6 +20,8 @@
 
 static const sym_opt_t s_opts[] = {
     SYM_OPT_COMMON(tap_cfg_t, common, "tap"),
+    SYM_OPT_LIMITS(tap_cfg_t, auth),
+    SYM_OPT_CURVE(tap_cfg_t, auth),
     {"connect", SYM_OPT_LIST, NULL,
      "PUB endpoints to subscribe to, comma-separated; a SUB connects "
      "('@' binds); required",

@@ -55,6 +55,8 @@ struct tap_t {
     tap_report_t *report;        /* --stats: rates between reports */
     sym_log_limit_t warn_limit;  /* malformed-message warnings */
     sym_statpub_t *statpub;      /* the tap's own stats, or NULL */
+    sym_auth_t auth;             /* keys and allow-lists loaded */
+    sym_wire_limits_t limits;    /* what a record may hold */
 };
 
 /* Parse a comma list of kind names into a bit set. */
@@ -155,6 +157,8 @@ s_connect(tap_t *self, const tap_cfg_t *cfg, char *err, size_t err_size)
     sym_sock_policy_t policy;
     sym_sock_policy_default(&policy);
     policy.rcvhwm = (int) cfg->rcvhwm;
+    policy.auth = &self->auth;
+    sym_sock_apply_limits(&cfg->auth, &policy, &self->limits);
     for (size_t i = 0; i < cfg->connect.count; i++) {
         const char *endpoints = cfg->connect.items[i];
         char reason[256] = "";
@@ -213,7 +217,7 @@ static int
 s_alloc(tap_t *self)
 {
     self->in = sym_in_new(&self->stats);
-    self->decoder = sym_wire_decoder_new(NULL);
+    self->decoder = sym_wire_decoder_new(&self->limits);
     self->rec = sym_rec_new();
     if (self->mode == TAP_MODE_STATS) {
         /* A tap joins late: what was sent before it came is not lost. */
@@ -253,6 +257,12 @@ tap_new(const tap_cfg_t *cfg, FILE *out, int *rc, char *err, size_t err_size)
     self->count = (uint64_t) cfg->count;
     self->warn_limit.interval_ms = TAP_WARN_MS;
 
+    *rc = sym_auth_load(&cfg->auth, &self->auth, err, err_size);
+    if (*rc != SYM_OK) {
+        goto fail;
+    }
+    sym_sock_policy_t unused;
+    sym_sock_apply_limits(&cfg->auth, &unused, &self->limits);
     *rc = s_alloc(self);
     if (*rc != SYM_OK) {
         snprintf(err, err_size, "out of memory");

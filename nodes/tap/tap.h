@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sym_auth.h"
 #include "sym_opt.h"
 #include "sym_stats.h"
 
@@ -29,6 +30,7 @@ typedef struct {
     bool is_stats;           /* a per-stream report each second instead */
     int64_t rcvhwm;          /* messages queued per publisher */
     char *kinds;             /* comma list of record kinds to print */
+    sym_auth_opts_t auth;    /* input limits, CURVE and allow-lists */
 } tap_cfg_t;
 
 typedef struct tap_t tap_t;

@@ -36,6 +36,8 @@
 
 const sym_opt_t transform_options[] = {
     SYM_OPT_COMMON(transform_cfg_t, common, "transform"),
+    SYM_OPT_LIMITS(transform_cfg_t, auth),
+    SYM_OPT_CURVE(transform_cfg_t, auth),
     {"sub", SYM_OPT_LIST, NULL, "SUB input endpoints (connect by default)",
      offsetof(transform_cfg_t, sub)},
     {"topic", SYM_OPT_LIST, NULL,
@@ -85,6 +87,8 @@ struct transform_t {
     uint64_t ticks;               /* on_tick calls, for the debug lines */
     sym_log_limit_t decode_limit; /* malformed payloads */
     sym_log_limit_t frame_limit;  /* malformed messages */
+    sym_auth_t auth;              /* keys and allow-lists loaded */
+    sym_wire_limits_t limits;     /* what a record may hold */
 };
 
 /* Check the settings that sym_opt cannot. */
@@ -231,6 +235,8 @@ s_open_sockets(transform_t *self, const transform_cfg_t *cfg, char *err,
     policy.sndhwm = (int) cfg->sndhwm;
     policy.rcvhwm = (int) cfg->rcvhwm;
     policy.linger_ms = (int) cfg->linger_ms;
+    policy.auth = &self->auth;
+    sym_sock_apply_limits(&cfg->auth, &policy, &self->limits);
     int rc = s_open_outputs(self, cfg, &policy, err, err_size);
     if (rc == SYM_OK) {
         rc = s_open_inputs(self, cfg, &policy, err, err_size);
@@ -277,7 +283,6 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
     transform_t *self = calloc(1, sizeof *self);
     *rc = SYM_ENOMEM;
     if (self == NULL || (self->in = sym_in_new(&self->stats)) == NULL ||
-        (self->decoder = sym_wire_decoder_new(NULL)) == NULL ||
         (self->rec = sym_rec_new()) == NULL ||
         (self->track = sym_track_new(false)) == NULL) {
         snprintf(err, err_size, "out of memory");
@@ -288,6 +293,9 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
     self->decode_limit.interval_ms = S_WARN_INTERVAL_MS;
     self->frame_limit.interval_ms = S_WARN_INTERVAL_MS;
     *rc = s_check_cfg(cfg, err, err_size);
+    if (*rc == SYM_OK) {
+        *rc = sym_auth_load(&cfg->auth, &self->auth, err, err_size);
+    }
     if (*rc == SYM_OK) {
         *rc = s_open_chain(self, cfg, err, err_size);
     }
@@ -307,6 +315,11 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
         if (*rc == SYM_OK) {
             *rc = s_watch_sockets(self, cfg, err, err_size);
         }
+    }
+    if (*rc == SYM_OK &&
+        (self->decoder = sym_wire_decoder_new(&self->limits)) == NULL) {
+        *rc = SYM_ENOMEM;
+        snprintf(err, err_size, "out of memory");
     }
     if (*rc != SYM_OK) {
         goto fail;

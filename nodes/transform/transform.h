@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_auth.h"
 #include "sym_opt.h"
 #include "sym_stats.h"
 #include "transform_chain.h"
@@ -25,6 +26,7 @@ typedef struct {
     int64_t rcvhwm;          /* messages queued per peer for receiving */
     int64_t batch_bytes;     /* a batch is sent once this size */
     int64_t linger_ms;       /* how long closing may keep delivering */
+    sym_auth_opts_t auth;    /* input limits, CURVE and allow-lists */
 } transform_cfg_t;
 
 /* The option table; rows end with a NULL name. */

@@ -314,6 +314,24 @@ test_csv_header_too_wide_stops_the_source(void **state)
     unlink(path);
 }
 
+/* Found by the CSV fuzz target: a header name with a NUL byte was
+ * copied short and then read past its end. */
+static void
+test_csv_header_name_with_nul_stops_the_source(void **state)
+{
+    (void) state;
+    static const char text[] = "a,b\0c,d\n1,2,3\n";
+    char path[64];
+    s_temp_file(text, sizeof text - 1, path, sizeof path);
+    s_fix_t fix;
+    s_open(&fix, path);
+    ingest_where_t where;
+    assert_int_equal(s_next(&fix, &where), SYM_EINVAL);
+    assert_string_equal(where.reason, "header-nul-in-name");
+    s_close(&fix);
+    unlink(path);
+}
+
 static void
 test_csv_missing_file_is_invalid(void **state)
 {
@@ -340,6 +358,7 @@ main(void)
         cmocka_unit_test(test_csv_unclosed_quote_ends_at_end_of_input),
         cmocka_unit_test(test_csv_overlong_line_is_bad_input),
         cmocka_unit_test(test_csv_header_too_wide_stops_the_source),
+        cmocka_unit_test(test_csv_header_name_with_nul_stops_the_source),
         cmocka_unit_test(test_csv_missing_file_is_invalid),
     };
     return cmocka_run_group_tests_name("ingest_csv_source", tests, NULL, NULL);

@@ -1,0 +1,13 @@
+/* fuzz_csv.c: fuzz target for the ingest CSV source.
+ * Copyright (c) 2026 The Symphony authors
+ * SPDX-License-Identifier: MIT */
+#include "fuzz_source.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_source_run(&ingest_csv_ops, data, size);
+    return 0;
+}
