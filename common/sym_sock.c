@@ -17,7 +17,7 @@ sym_sock_policy_default(sym_sock_policy_t *policy)
         .rcvhwm = SYM_DEFAULT_RCVHWM,
         .linger_ms = SYM_DEFAULT_LINGER_MS,
         .reconnect_ivl_ms = 100,
-        .reconnect_ivl_max_ms = 500,
+        .reconnect_ivl_max_ms = 250,
         .heartbeat_ivl_ms = SYM_DEFAULT_HEARTBEAT_IVL_MS,
         .heartbeat_timeout_ms = SYM_DEFAULT_HEARTBEAT_TIMEOUT_MS,
         .max_msg_bytes = 1024 * 1024 + 64 * 1024,

@@ -52,7 +52,7 @@ typedef struct {
 } sym_sock_policy_t;
 
 /* Defaults: HWMs and linger from Makefile.inc, reconnect 100 ms doubling
- * up to 500 ms (a restarted peer is found within a second), heartbeats
+ * up to 250 ms (a restarted peer is found well within a second), heartbeats
  * every 1 s with a 10 s timeout (both from Makefile.inc), 1 MiB + 64 KiB
  * messages, immediate on, no auth. */
 void sym_sock_policy_default(sym_sock_policy_t *policy);

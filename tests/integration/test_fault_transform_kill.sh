@@ -42,9 +42,11 @@ pass "ingest kept its pace during the outage: $rate records/s"
 
 received=$(stat_of sink received)
 start transform transform "${transform_args[@]}"
-eventually 1 stat_above sink received "$received" ||
-    fail "nothing came through within 1 s of the restart"
-pass "the restarted transform passes records on within 1 s"
+# The sink's stats reach this test through a tap that prints once a
+# second, which adds up to a second to what it sees: hence 2 s here.
+eventually 2 stat_above sink received "$received" ||
+    fail "nothing came through within 2 s of the restart"
+pass "the restarted transform passes records on within 2 s (seen at 1 Hz)"
 
 rc=0
 sym_wait_pid "$pid_sink" 30 || rc=$?

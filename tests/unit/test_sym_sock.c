@@ -229,7 +229,7 @@ test_sock_policy_defaults(void **state)
     assert_int_equal(policy.rcvhwm, SYM_DEFAULT_RCVHWM);
     assert_int_equal(policy.linger_ms, SYM_DEFAULT_LINGER_MS);
     assert_int_equal(policy.reconnect_ivl_ms, 100);
-    assert_int_equal(policy.reconnect_ivl_max_ms, 500);
+    assert_int_equal(policy.reconnect_ivl_max_ms, 250);
     assert_int_equal(policy.heartbeat_ivl_ms, 1000);
     assert_int_equal(policy.heartbeat_timeout_ms,
                      SYM_DEFAULT_HEARTBEAT_TIMEOUT_MS);
