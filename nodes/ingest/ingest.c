@@ -379,8 +379,11 @@ s_open_outputs(ingest_t *self, char *err, size_t err_size)
         sym_stats_t *stats = cfg->push ? &self->pub_stats : &self->stats;
         rc = s_open_output(self, ZMQ_PUB, cfg->pub, SYM_FULL_DROP_NEWEST, stats,
                            err, err_size);
-        sym_statpub_add_out(self->statpub, "pub",
-                            self->outs[self->out_count - 1], (int) cfg->sndhwm);
+        if (rc == SYM_OK) {
+            sym_statpub_add_out(self->statpub, "pub",
+                                self->outs[self->out_count - 1],
+                                (int) cfg->sndhwm);
+        }
     }
     if (rc == SYM_OK && cfg->push && cfg->partitions > 1) {
         rc = s_open_partitions(self, on_full, err, err_size);
