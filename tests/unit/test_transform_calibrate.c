@@ -20,47 +20,9 @@
 #define TOPIC "tlm.qb50.tartu"
 #define REL_TOL 1e-9
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-}
-
 /* Run one record with raw = x and return the emitted data record. */
 static const sym_rec_t *
-s_run(s_fixture_t *fx, sym_val_t raw)
+s_run(tt_fixture_t *fx, sym_val_t raw)
 {
     tt_collect_clear(fx->out);
     tt_data(fx->rec, "s", 1);
@@ -72,7 +34,7 @@ s_run(s_fixture_t *fx, sym_val_t raw)
 }
 
 static double
-s_calibrated(s_fixture_t *fx, double x)
+s_calibrated(tt_fixture_t *fx, double x)
 {
     sym_val_t raw = {.type = SYM_VAL_FLOAT, .as.f = x};
     const sym_rec_t *data = s_run(fx, raw);
@@ -105,8 +67,8 @@ s_reference(const double *coeffs, size_t count, double x)
 static void
 test_transform_calibrate_poly_matches_reference(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "calibrate raw poly=-273.15,0.0625,1.5e-6,-2e-10 out=eng");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "calibrate raw poly=-273.15,0.0625,1.5e-6,-2e-10 out=eng");
     static const double coeffs[] = {-273.15, 0.0625, 1.5e-6, -2e-10};
     static const double xs[] = {0, 1, 2048, 4095, -17.25, 65535};
     for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
@@ -120,10 +82,10 @@ test_transform_calibrate_poly_matches_reference(void **state)
 static void
 test_transform_calibrate_segments_match_reference(void **state)
 {
-    s_fixture_t *fx = *state;
+    tt_fixture_t *fx = *state;
     /* A thermistor curve in three pieces. */
-    s_chain(fx, "calibrate raw "
-                "segments=0:-40,0.05;1000:-90,0.1,-1e-6;3000:80,0.02 out=eng");
+    tt_chain(fx, "calibrate raw "
+                 "segments=0:-40,0.05;1000:-90,0.1,-1e-6;3000:80,0.02 out=eng");
     static const double seg0[] = {-40, 0.05};
     static const double seg1[] = {-90, 0.1, -1e-6};
     static const double seg2[] = {80, 0.02};
@@ -175,7 +137,7 @@ test_transform_calibrate_segments_reject_bad_breakpoints(void **state)
 }
 
 static const char *
-s_enum_name(s_fixture_t *fx, sym_val_t raw, const char *field)
+s_enum_name(tt_fixture_t *fx, sym_val_t raw, const char *field)
 {
     return tt_str(s_run(fx, raw), field);
 }
@@ -183,8 +145,8 @@ s_enum_name(s_fixture_t *fx, sym_val_t raw, const char *field)
 static void
 test_transform_enum_maps_codes_to_names(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "enum raw map=0:OFF,1:ON,2:SAFE default=UNKNOWN out=mode");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "enum raw map=0:OFF,1:ON,2:SAFE default=UNKNOWN out=mode");
     sym_val_t code = {.type = SYM_VAL_INT, .as.i = 2};
     assert_string_equal(s_enum_name(fx, code, "mode"), "SAFE");
     code.as.i = 0;
@@ -203,8 +165,8 @@ test_transform_enum_maps_codes_to_names(void **state)
 static void
 test_transform_enum_without_default_leaves_unknown_codes(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "enum raw map=0:OFF,1:ON");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "enum raw map=0:OFF,1:ON");
     sym_val_t code = {.type = SYM_VAL_INT, .as.i = 1};
     assert_string_equal(s_enum_name(fx, code, "raw"), "ON");
     code.as.i = 9;
@@ -234,7 +196,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_calibrate_poly_matches_reference),
         S_TEST(test_transform_calibrate_segments_match_reference),
         S_TEST(test_transform_calibrate_segments_reject_bad_breakpoints),

@@ -21,47 +21,8 @@
 
 #define TOPIC "tlm.qb50.opencosmos"
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
 static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    assert_int_equal(transform_chain_set_origin(fx->chain, "t1", 42), SYM_OK);
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-}
-
-static void
-s_apply(s_fixture_t *fx, const char *topic)
+s_apply(tt_fixture_t *fx, const char *topic)
 {
     assert_int_equal(transform_chain_apply(fx->chain, topic, fx->rec), SYM_OK);
 }
@@ -69,13 +30,13 @@ s_apply(s_fixture_t *fx, const char *topic)
 static void
 test_transform_chain_runs_steps_in_file_order(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "# housekeeping\n"
-                "rename vbatt_raw=vbatt\n"
-                "calibrate vbatt poly=0,0.01\n"
-                "\n"
-                "filter vbatt > 7.0   # drop brown-outs\n"
-                "select vbatt\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "# housekeeping\n"
+                 "rename vbatt_raw=vbatt\n"
+                 "calibrate vbatt poly=0,0.01\n"
+                 "\n"
+                 "filter vbatt > 7.0   # drop brown-outs\n"
+                 "select vbatt\n");
     assert_int_equal(transform_chain_size(fx->chain), 4);
 
     tt_data(fx->rec, "qb50.opencosmos", 1);
@@ -113,9 +74,9 @@ test_transform_chain_runs_steps_in_file_order(void **state)
 static void
 test_transform_chain_forwards_other_kinds_unchanged(void **state)
 {
-    s_fixture_t *fx = *state;
+    tt_fixture_t *fx = *state;
     /* A filter that would remove every data record. */
-    s_chain(fx, "filter never == 1\ndrop reason field\n");
+    tt_chain(fx, "filter never == 1\ndrop reason field\n");
 
     static const sym_kind_t kinds[] = {SYM_KIND_EOS, SYM_KIND_REMOVED,
                                        SYM_KIND_ALARM};
@@ -146,8 +107,8 @@ test_transform_chain_forwards_other_kinds_unchanged(void **state)
 static void
 test_transform_chain_ignores_stats_records(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "");
     tt_data(fx->rec, "stats.transform", 1);
     fx->rec->kind = SYM_KIND_STATS;
     sym_rec_set_int(fx->rec, "received", 5);
@@ -169,8 +130,8 @@ test_transform_chain_ignores_stats_records(void **state)
 static void
 test_transform_chain_returns_emit_failure(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "limits v red-high=1\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "limits v red-high=1\n");
     fx->out->fail_with = SYM_ECLOSED;
     tt_data(fx->rec, "s", 1);
     sym_rec_set_int(fx->rec, "v", 0);
@@ -186,8 +147,8 @@ test_transform_chain_returns_emit_failure(void **state)
 static void
 test_transform_chain_origin_name_is_checked(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "");
     char name[300];
     memset(name, 'n', sizeof name - 1);
     name[sizeof name - 1] = '\0';
@@ -286,15 +247,15 @@ s_beacon(sym_rec_t *rec, const char *row, uint64_t seq)
 static void
 test_transform_chain_demo_steps_on_beacons(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "limits vbatt red-low=6.5 yellow-low=7.0 yellow-high=8.3 "
-                "red-high=8.6\n"
-                "limits batt_temp red-low=-10 yellow-low=0 yellow-high=40 "
-                "red-high=50\n"
-                "limits comm_temp red-low=-20 yellow-low=-10 yellow-high=50 "
-                "red-high=60\n"
-                "dedupe key=time,mode,vbatt,ibatt,ibus3v3,ibus5v0,comm_temp,"
-                "eps_temp,batt_temp,power,service_e,service_r,byline\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "limits vbatt red-low=6.5 yellow-low=7.0 yellow-high=8.3 "
+                 "red-high=8.6\n"
+                 "limits batt_temp red-low=-10 yellow-low=0 yellow-high=40 "
+                 "red-high=50\n"
+                 "limits comm_temp red-low=-20 yellow-low=-10 yellow-high=50 "
+                 "red-high=60\n"
+                 "dedupe key=time,mode,vbatt,ibatt,ibus3v3,ibus5v0,comm_temp,"
+                 "eps_temp,batt_temp,power,service_e,service_r,byline\n");
     for (size_t i = 0; i < 6; i++) {
         s_beacon(fx->rec, s_beacon_rows[i], 3592 + i);
         s_apply(fx, TOPIC);
@@ -310,7 +271,7 @@ test_transform_chain_demo_steps_on_beacons(void **state)
     assert_string_equal(tt_str(alarm, "field"), "comm_temp");
     assert_string_equal(tt_str(alarm, "to"), "yellow-low");
     assert_int_equal(alarm->seq, 1);
-    assert_int_equal(alarm->epoch, 42);
+    assert_int_equal(alarm->epoch, TT_RUN_ID);
     assert_true(tt_num(alarm, "source_seq") == 3592.0);
     alarm = tt_collect_nth(fx->out, SYM_KIND_ALARM, 1, NULL);
     assert_string_equal(tt_str(alarm, "field"), "vbatt");
@@ -337,7 +298,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_chain_runs_steps_in_file_order),
         S_TEST(test_transform_chain_forwards_other_kinds_unchanged),
         S_TEST(test_transform_chain_ignores_stats_records),

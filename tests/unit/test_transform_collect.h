@@ -11,6 +11,7 @@
 
 #include "sym_err.h"
 #include "sym_rec.h"
+#include "transform_chain.h"
 
 #define TT_MAX_KEPT 256
 
@@ -147,6 +148,68 @@ tt_data(sym_rec_t *rec, const char *stream, uint64_t seq)
     rec->event_ns = 1495066860000000000LL + (int64_t) seq * 1000;
     rec->ingest_ns = 1700000000500000000LL + (int64_t) seq * 1000;
     return rec;
+}
+
+/* The fixture of the step tests (include <cmocka.h> first): a record to
+ * fill, what the chain emitted, the chain under test and the clock it
+ * reads, which only the test moves. */
+#define TT_RUN_ID 1800000000000000000ULL
+
+typedef struct {
+    sym_rec_t *rec;           /* the record fed to the chain */
+    tt_collect_t *out;        /* what the chain emitted */
+    transform_chain_t *chain; /* the chain under test, or NULL */
+    uint64_t seq;             /* last sequence fed, for tests that count */
+    int64_t now_ns;           /* the chain's clock */
+} tt_fixture_t;
+
+static inline int
+tt_setup(void **state)
+{
+    tt_fixture_t *fx = calloc(1, sizeof *fx);
+    if (fx == NULL) {
+        return -1;
+    }
+    fx->rec = sym_rec_new();
+    fx->out = tt_collect_new();
+    *state = fx;
+    return fx->rec && fx->out ? 0 : -1;
+}
+
+static inline int
+tt_teardown(void **state)
+{
+    tt_fixture_t *fx = *state;
+    transform_chain_destroy(&fx->chain);
+    sym_rec_destroy(&fx->rec);
+    tt_collect_destroy(&fx->out);
+    free(fx);
+    return 0;
+}
+
+static inline int64_t
+tt_clock(void *arg)
+{
+    return ((const tt_fixture_t *) arg)->now_ns;
+}
+
+/* Replace the fixture's chain with one built from text, its origin t1 at
+ * TT_RUN_ID, its output collected in fx->out (emptied) and its clock
+ * fx->now_ns. A text that does not parse fails the test. */
+static inline void
+tt_chain(tt_fixture_t *fx, const char *text)
+{
+    char err[512] = "";
+    transform_chain_destroy(&fx->chain);
+    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
+    if (fx->chain == NULL) {
+        fail_msg("chain did not parse: %s", err);
+    }
+    assert_int_equal(transform_chain_set_origin(fx->chain, "t1", TT_RUN_ID),
+                     SYM_OK);
+    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
+    transform_chain_set_clock(fx->chain, tt_clock, fx);
+    tt_collect_clear(fx->out);
 }
 
 #endif

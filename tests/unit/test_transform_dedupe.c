@@ -19,55 +19,16 @@
 
 #define TOPIC "tlm.qb50.opencosmos"
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-    uint64_t seq;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-}
-
 /* A fresh data record with the next sequence number. */
 static sym_rec_t *
-s_next(s_fixture_t *fx)
+s_next(tt_fixture_t *fx)
 {
     return tt_data(fx->rec, "qb50.opencosmos", ++fx->seq);
 }
 
 /* Run the record; true when it came out as data. */
 static bool
-s_passes(s_fixture_t *fx)
+s_passes(tt_fixture_t *fx)
 {
     tt_collect_clear(fx->out);
     assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
@@ -76,7 +37,7 @@ s_passes(s_fixture_t *fx)
 }
 
 static bool
-s_passes_key(s_fixture_t *fx, const char *time, double vbatt)
+s_passes_key(tt_fixture_t *fx, const char *time, double vbatt)
 {
     s_next(fx);
     sym_rec_set_str(fx->rec, "time", time, strlen(time));
@@ -88,8 +49,8 @@ s_passes_key(s_fixture_t *fx, const char *time, double vbatt)
 static void
 test_transform_dedupe_removes_duplicate_with_notice(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=time,vbatt");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=time,vbatt");
     assert_true(s_passes_key(fx, "2017-05-18T00:21:00Z", 8.1));
     assert_true(s_passes_key(fx, "2017-05-18T00:21:10Z", 8.1));
     assert_false(s_passes_key(fx, "2017-05-18T00:21:00Z", 8.1));
@@ -116,8 +77,8 @@ test_transform_dedupe_removes_duplicate_with_notice(void **state)
 static void
 test_transform_dedupe_window_forgets_oldest_key(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=time window=2");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=time window=2");
     assert_true(s_passes_key(fx, "A", 1));
     assert_true(s_passes_key(fx, "B", 1));
     assert_false(s_passes_key(fx, "A", 1)); /* seen; order unchanged */
@@ -132,8 +93,8 @@ test_transform_dedupe_window_forgets_oldest_key(void **state)
 static void
 test_transform_dedupe_default_window_is_65536_keys(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=n");
     for (int64_t n = 0; n < 65536; n++) {
         s_next(fx);
         sym_rec_set_int(fx->rec, "n", n);
@@ -156,8 +117,8 @@ test_transform_dedupe_default_window_is_65536_keys(void **state)
 static void
 test_transform_dedupe_compares_exact_values(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=v");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=v");
     s_next(fx);
     sym_rec_set_int(fx->rec, "v", 8);
     assert_true(s_passes(fx));
@@ -190,8 +151,8 @@ test_transform_dedupe_compares_exact_values(void **state)
 static void
 test_transform_dedupe_text_cannot_forge_keys(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=a,b");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=a,b");
     /* Without escaping, "x<sep>" + "y" and "x" + "<sep>y" would agree. */
     s_next(fx);
     sym_rec_set_str(fx->rec, "a", "x\x1f", 2);
@@ -223,8 +184,8 @@ test_transform_dedupe_text_cannot_forge_keys(void **state)
 static void
 test_transform_dedupe_passes_records_without_key(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=time,vbatt");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=time,vbatt");
     for (int i = 0; i < 3; i++) {
         s_next(fx);
         sym_rec_set_str(fx->rec, "time", "T", 1);
@@ -239,8 +200,8 @@ test_transform_dedupe_passes_records_without_key(void **state)
 static void
 test_transform_dedupe_handles_long_text_keys(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "dedupe key=blob window=4");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "dedupe key=blob window=4");
     static char blob[20000];
     memset(blob, 'q', sizeof blob);
     for (int round = 0; round < 2; round++) {
@@ -257,7 +218,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_dedupe_removes_duplicate_with_notice),
         S_TEST(test_transform_dedupe_window_forgets_oldest_key),
         S_TEST(test_transform_dedupe_default_window_is_65536_keys),

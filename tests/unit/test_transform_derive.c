@@ -18,48 +18,9 @@
 
 #define TOPIC "tlm.qb50.tartu"
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-    uint64_t seq;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-}
-
 /* A fresh record with the usual fields. */
 static sym_rec_t *
-s_record(s_fixture_t *fx)
+s_record(tt_fixture_t *fx)
 {
     tt_data(fx->rec, "qb50.tartu", ++fx->seq);
     sym_rec_set_double(fx->rec, "vbatt", 7.5);
@@ -72,7 +33,7 @@ s_record(s_fixture_t *fx)
 
 /* Run the record; returns the data record that came out. */
 static const sym_rec_t *
-s_run(s_fixture_t *fx)
+s_run(tt_fixture_t *fx)
 {
     tt_collect_clear(fx->out);
     assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
@@ -83,7 +44,7 @@ s_run(s_fixture_t *fx)
 }
 
 static uint64_t
-s_skipped(s_fixture_t *fx)
+s_skipped(tt_fixture_t *fx)
 {
     transform_chain_stats_t stats;
     transform_chain_stats(fx->chain, &stats);
@@ -93,12 +54,12 @@ s_skipped(s_fixture_t *fx)
 static void
 test_transform_derive_computes_fields(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "derive power = vbatt * ibatt\n"
-                "derive sum = a + b\n"
-                "derive low = vbatt < 7\n"
-                "derive label = 'st-' .. station\n"
-                "derive root = math.sqrt(power * 4 / 1.875 * 4)\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "derive power = vbatt * ibatt\n"
+                 "derive sum = a + b\n"
+                 "derive low = vbatt < 7\n"
+                 "derive label = 'st-' .. station\n"
+                 "derive root = math.sqrt(power * 4 / 1.875 * 4)\n");
     s_record(fx);
     const sym_rec_t *data = s_run(fx);
     const sym_val_t *power = sym_rec_get_const(data, "power", 5);
@@ -119,8 +80,8 @@ test_transform_derive_computes_fields(void **state)
 static void
 test_transform_derive_sees_only_this_records_fields(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "derive copy = extra\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "derive copy = extra\n");
     s_record(fx);
     sym_rec_set_int(fx->rec, "extra", 42);
     assert_true(tt_num(s_run(fx), "copy") == 42);
@@ -130,7 +91,7 @@ test_transform_derive_sees_only_this_records_fields(void **state)
     assert_int_equal(s_skipped(fx), 1);
     /* Names that are not identifiers are reached through _ENV. */
     transform_chain_destroy(&fx->chain);
-    s_chain(fx, "derive v = _ENV['vbatt.raw'] + 1\n");
+    tt_chain(fx, "derive v = _ENV['vbatt.raw'] + 1\n");
     s_record(fx);
     sym_rec_set_int(fx->rec, "vbatt.raw", 9);
     assert_true(tt_num(s_run(fx), "v") == 10);
@@ -139,8 +100,8 @@ test_transform_derive_sees_only_this_records_fields(void **state)
 static void
 test_transform_derive_runtime_error_leaves_record(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "derive power = vbatt * missing\nderive ok = a * 10\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "derive power = vbatt * missing\nderive ok = a * 10\n");
     s_record(fx);
     const sym_rec_t *data = s_run(fx);
     assert_null(sym_rec_get_const(data, "power", 5));
@@ -155,11 +116,11 @@ test_transform_derive_runtime_error_leaves_record(void **state)
 static void
 test_transform_derive_sandbox_has_no_os_or_io(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "derive gone = os.exit(3)\n"
-                "derive kinds = type(io) .. type(load) .. type(require) .. "
-                "type(pcall) .. type(dofile) .. type(string.find) .. "
-                "type(math.floor)\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "derive gone = os.exit(3)\n"
+                 "derive kinds = type(io) .. type(load) .. type(require) .. "
+                 "type(pcall) .. type(dofile) .. type(string.find) .. "
+                 "type(math.floor)\n");
     s_record(fx);
     const sym_rec_t *data = s_run(fx);
     /* Still here: os.exit was not called. */
@@ -171,12 +132,12 @@ test_transform_derive_sandbox_has_no_os_or_io(void **state)
 static void
 test_transform_derive_stops_runaway_expressions(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "derive spin = (function() while true do end end)()\n"
-                "derive big = string.rep('x', 100000000)\n"
-                "derive grow = (function() local t = {} for i = 1, 1e9 do "
-                "t[i] = i end end)()\n"
-                "derive after = a + 1\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "derive spin = (function() while true do end end)()\n"
+                 "derive big = string.rep('x', 100000000)\n"
+                 "derive grow = (function() local t = {} for i = 1, 1e9 do "
+                 "t[i] = i end end)()\n"
+                 "derive after = a + 1\n");
     for (int i = 0; i < 3; i++) {
         s_record(fx);
         const sym_rec_t *data = s_run(fx);
@@ -216,7 +177,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_derive_computes_fields),
         S_TEST(test_transform_derive_sees_only_this_records_fields),
         S_TEST(test_transform_derive_runtime_error_leaves_record),

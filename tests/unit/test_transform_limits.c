@@ -17,55 +17,14 @@
 #include "transform_chain.h"
 
 #define TOPIC "tlm.qb50.tartu"
-#define RUN_ID 1800000000000000000ULL
+#define RUN_ID TT_RUN_ID
 #define VBATT_LIMITS                                                           \
     "limits vbatt red-low=6.5 yellow-low=7.0 yellow-high=8.3 red-high=8.6"
-
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-    uint64_t seq;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    assert_int_equal(transform_chain_set_origin(fx->chain, "t1", RUN_ID),
-                     SYM_OK);
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-}
 
 /* Send one vbatt sample of stream; returns the number of alarms it
  * raised and checks that the data record came out flagged with flag. */
 static size_t
-s_sample(s_fixture_t *fx, const char *stream, double vbatt, const char *flag)
+s_sample(tt_fixture_t *fx, const char *stream, double vbatt, const char *flag)
 {
     tt_collect_clear(fx->out);
     tt_data(fx->rec, stream, ++fx->seq);
@@ -84,7 +43,7 @@ s_sample(s_fixture_t *fx, const char *stream, double vbatt, const char *flag)
 
 /* Check the last collected alarm. */
 static void
-s_assert_alarm(s_fixture_t *fx, uint64_t seq, const char *from, const char *to,
+s_assert_alarm(tt_fixture_t *fx, uint64_t seq, const char *from, const char *to,
                double value)
 {
     const char *topic = NULL;
@@ -113,8 +72,8 @@ s_assert_alarm(s_fixture_t *fx, uint64_t seq, const char *from, const char *to,
 static void
 test_transform_limits_raises_one_alarm_per_crossing(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS);
 
     assert_int_equal(s_sample(fx, "qb50.tartu", 8.1, "nominal"), 0);
     assert_int_equal(s_sample(fx, "qb50.tartu", 8.4, "yellow-high"), 1);
@@ -139,8 +98,8 @@ test_transform_limits_raises_one_alarm_per_crossing(void **state)
 static void
 test_transform_limits_no_alarm_while_state_holds(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS);
     for (int i = 0; i < 50; i++) {
         assert_int_equal(s_sample(fx, "s", 7.5 + 0.01 * i, "nominal"), 0);
     }
@@ -152,8 +111,8 @@ test_transform_limits_no_alarm_while_state_holds(void **state)
 static void
 test_transform_limits_first_red_sample_is_a_change(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS);
     assert_int_equal(s_sample(fx, "s", 5.0, "red-low"), 1);
     s_assert_alarm(fx, 1, "nominal", "red-low", 5.0);
 }
@@ -161,8 +120,8 @@ test_transform_limits_first_red_sample_is_a_change(void **state)
 static void
 test_transform_limits_persistence_needs_consecutive_samples(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS " persistence=3");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS " persistence=3");
 
     /* Two high samples, then nominal: the count starts over. */
     assert_int_equal(s_sample(fx, "s", 8.4, "nominal"), 0);
@@ -187,8 +146,8 @@ test_transform_limits_persistence_needs_consecutive_samples(void **state)
 static void
 test_transform_limits_keeps_state_per_stream(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS);
     assert_int_equal(s_sample(fx, "qb50.tartu", 8.7, "red-high"), 1);
     s_assert_alarm(fx, 1, "nominal", "red-high", 8.7);
     /* Another stream starts nominal, whatever the first one does. */
@@ -204,8 +163,8 @@ test_transform_limits_keeps_state_per_stream(void **state)
 static void
 test_transform_limits_with_some_thresholds_only(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "limits vbatt red-high=8.6");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "limits vbatt red-high=8.6");
     assert_int_equal(s_sample(fx, "s", -100.0, "nominal"), 0);
     assert_int_equal(s_sample(fx, "s", 8.61, "red-high"), 1);
     s_assert_alarm(fx, 1, "nominal", "red-high", 8.61);
@@ -214,8 +173,8 @@ test_transform_limits_with_some_thresholds_only(void **state)
 static void
 test_transform_limits_skips_missing_and_text_values(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, VBATT_LIMITS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, VBATT_LIMITS);
     tt_data(fx->rec, "s", 1);
     sym_rec_set_str(fx->rec, "vbatt", "n/a", 3);
     assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
@@ -281,7 +240,7 @@ test_transform_limits_rejects_bad_settings(void **state)
 /* Send a vbatt sample with mode (none when mode < 0); returns the alarms
  * it raised and checks the flag and the set the record was given. */
 static size_t
-s_sample_mode(s_fixture_t *fx, const char *stream, int mode, double vbatt,
+s_sample_mode(tt_fixture_t *fx, const char *stream, int mode, double vbatt,
               const char *flag, const char *set)
 {
     tt_collect_clear(fx->out);
@@ -299,7 +258,7 @@ s_sample_mode(s_fixture_t *fx, const char *stream, int mode, double vbatt,
 }
 
 static void
-s_assert_set_alarm(s_fixture_t *fx, const char *set, const char *from,
+s_assert_set_alarm(tt_fixture_t *fx, const char *set, const char *from,
                    const char *to)
 {
     const sym_rec_t *alarm = tt_collect_nth(fx->out, SYM_KIND_ALARM, 0, NULL);
@@ -312,8 +271,8 @@ s_assert_set_alarm(s_fixture_t *fx, const char *set, const char *from,
 static void
 test_transform_limits_switch_sets_with_mode(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, MODE_SETS);
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, MODE_SETS);
 
     assert_int_equal(s_sample_mode(fx, "s", 1, 8.1, "nominal", "nominal"), 0);
     assert_int_equal(s_sample_mode(fx, "s", -1, 8.1, "nominal", "nominal"), 0);
@@ -339,8 +298,8 @@ test_transform_limits_switch_sets_with_mode(void **state)
 static void
 test_transform_limits_record_without_set_uses_first(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "limits vbatt set=nominal red-high=8.6 set=safe red-high=8.2");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "limits vbatt set=nominal red-high=8.6 set=safe red-high=8.2");
     tt_data(fx->rec, "s", ++fx->seq);
     sym_rec_set_double(fx->rec, "vbatt", 8.4);
     assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
@@ -383,7 +342,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_limits_raises_one_alarm_per_crossing),
         S_TEST(test_transform_limits_no_alarm_while_state_holds),
         S_TEST(test_transform_limits_first_red_sample_is_a_change),

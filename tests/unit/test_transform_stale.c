@@ -16,62 +16,13 @@
 #include "test_transform_collect.h"
 #include "transform_chain.h"
 
-#define RUN_ID 1800000000000000000ULL
+#define RUN_ID TT_RUN_ID
 #define T0 1750000000000000000LL
 #define MS 1000000LL
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-    int64_t now_ns;
-    uint64_t seq;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static int64_t
-s_clock(void *arg)
-{
-    return ((s_fixture_t *) arg)->now_ns;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    assert_int_equal(transform_chain_set_origin(fx->chain, "t1", RUN_ID),
-                     SYM_OK);
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-    transform_chain_set_clock(fx->chain, s_clock, fx);
-}
-
 /* A record of stream on topic arriving at T0 + at_ms. */
 static void
-s_record(s_fixture_t *fx, const char *stream, const char *topic, int64_t at_ms)
+s_record(tt_fixture_t *fx, const char *stream, const char *topic, int64_t at_ms)
 {
     fx->now_ns = T0 + at_ms * MS;
     tt_data(fx->rec, stream, ++fx->seq);
@@ -81,7 +32,7 @@ s_record(s_fixture_t *fx, const char *stream, const char *topic, int64_t at_ms)
 
 /* Tick at T0 + at_ms; returns the alarms raised. */
 static size_t
-s_tick(s_fixture_t *fx, int64_t at_ms)
+s_tick(tt_fixture_t *fx, int64_t at_ms)
 {
     tt_collect_clear(fx->out);
     assert_int_equal(transform_chain_tick(fx->chain, T0 + at_ms * MS), SYM_OK);
@@ -90,7 +41,7 @@ s_tick(s_fixture_t *fx, int64_t at_ms)
 
 /* Find the alarm about stream among those collected. */
 static const sym_rec_t *
-s_alarm_of(s_fixture_t *fx, const char *stream, const char **topic)
+s_alarm_of(tt_fixture_t *fx, const char *stream, const char **topic)
 {
     for (size_t i = 0; i < fx->out->kinds[SYM_KIND_ALARM]; i++) {
         const sym_rec_t *alarm =
@@ -107,8 +58,8 @@ s_alarm_of(s_fixture_t *fx, const char *stream, const char **topic)
 static void
 test_transform_stale_alarms_once_and_recovers(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "stale timeout-ms=5000");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "stale timeout-ms=5000");
     s_record(fx, "qb50.a", "tlm.a", 0);
     s_record(fx, "qb50.b", "tlm.b", 0);
 
@@ -156,8 +107,8 @@ test_transform_stale_alarms_once_and_recovers(void **state)
 static void
 test_transform_stale_watches_topic_prefix_only(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "stale timeout-ms=1000 topic=tlm.a");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "stale timeout-ms=1000 topic=tlm.a");
     s_record(fx, "qb50.a", "tlm.a.hk", 0);
     s_record(fx, "qb50.b", "tlm.b.hk", 0);
     assert_int_equal(s_tick(fx, 1000), 1);
@@ -183,7 +134,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_stale_alarms_once_and_recovers),
         S_TEST(test_transform_stale_watches_topic_prefix_only),
         S_TEST(test_transform_stale_rejects_bad_settings),

@@ -19,51 +19,10 @@
 
 #define TOPIC "tlm.qb50.tartu"
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-/* Replace the fixture's chain with one built from text. */
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    transform_chain_destroy(&fx->chain);
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-    tt_collect_clear(fx->out);
-}
-
 /* Run the record and say whether it came out as data (true) or as a
  * REMOVED notice (false). */
 static bool
-s_kept(s_fixture_t *fx)
+s_kept(tt_fixture_t *fx)
 {
     tt_collect_clear(fx->out);
     assert_int_equal(transform_chain_apply(fx->chain, TOPIC, fx->rec), SYM_OK);
@@ -74,8 +33,8 @@ s_kept(s_fixture_t *fx)
 static void
 test_transform_filter_keeps_matching_records(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "filter vbatt >= 7.0\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "filter vbatt >= 7.0\n");
 
     tt_data(fx->rec, "qb50.tartu", 1);
     sym_rec_set_double(fx->rec, "vbatt", 8.1);
@@ -101,7 +60,7 @@ test_transform_filter_keeps_matching_records(void **state)
 static void
 test_transform_filter_numeric_operators(void **state)
 {
-    s_fixture_t *fx = *state;
+    tt_fixture_t *fx = *state;
     static const struct {
         const char *op;
         bool below, equal, above; /* field 4, 5, 6 against VALUE 5 */
@@ -113,7 +72,7 @@ test_transform_filter_numeric_operators(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[64];
         snprintf(text, sizeof text, "filter mode %s 5.0", cases[i].op);
-        s_chain(fx, text);
+        tt_chain(fx, text);
         bool expected[3] = {cases[i].below, cases[i].equal, cases[i].above};
         for (int64_t x = 4; x <= 6; x++) {
             tt_data(fx->rec, "s", 1);
@@ -128,8 +87,8 @@ test_transform_filter_numeric_operators(void **state)
 static void
 test_transform_filter_compares_text_when_not_both_numeric(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "filter source < japan");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "filter source < japan");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_str(fx->rec, "source", "aalto", 5);
     assert_true(s_kept(fx));
@@ -137,24 +96,24 @@ test_transform_filter_compares_text_when_not_both_numeric(void **state)
     assert_false(s_kept(fx));
 
     /* Hex is a label, not a number: "0x10" sorts before "0x9" as text. */
-    s_chain(fx, "filter service_e < 0x9");
+    tt_chain(fx, "filter service_e < 0x9");
     sym_rec_set_str(fx->rec, "service_e", "0x10", 4);
     assert_true(s_kept(fx));
 
     /* Decimal text on both sides compares as numbers: 10 > 9. */
-    s_chain(fx, "filter count > 9");
+    tt_chain(fx, "filter count > 9");
     sym_rec_set_str(fx->rec, "count", "10", 2);
     assert_true(s_kept(fx));
 
     /* A number against text compares the number's text. */
-    s_chain(fx, "filter mode == abc");
+    tt_chain(fx, "filter mode == abc");
     sym_rec_set_int(fx->rec, "mode", 1);
     assert_false(s_kept(fx));
-    s_chain(fx, "filter mode != abc");
+    tt_chain(fx, "filter mode != abc");
     assert_true(s_kept(fx));
 
     /* Quoted values keep their spaces. */
-    s_chain(fx, "filter byline == \"~OPEN COSMOS~\"  # the usual byline");
+    tt_chain(fx, "filter byline == \"~OPEN COSMOS~\"  # the usual byline");
     sym_rec_set_str(fx->rec, "byline", "~OPEN COSMOS~", 13);
     assert_true(s_kept(fx));
     sym_rec_set_str(fx->rec, "byline", "~OPEN COSMOS~..", 15);
@@ -164,21 +123,21 @@ test_transform_filter_compares_text_when_not_both_numeric(void **state)
 static void
 test_transform_filter_compares_large_integers_exactly(void **state)
 {
-    s_fixture_t *fx = *state;
+    tt_fixture_t *fx = *state;
     tt_data(fx->rec, "s", 1);
     sym_rec_set_int(fx->rec, "counter", 9007199254740993LL);
-    s_chain(fx, "filter counter == 9007199254740993");
+    tt_chain(fx, "filter counter == 9007199254740993");
     assert_true(s_kept(fx));
     /* As doubles these two would be equal. */
-    s_chain(fx, "filter counter == 9007199254740992");
+    tt_chain(fx, "filter counter == 9007199254740992");
     assert_false(s_kept(fx));
 }
 
 static void
 test_transform_filter_removes_record_without_field(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "filter vbatt != 0");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "filter vbatt != 0");
     tt_data(fx->rec, "s", 7);
     sym_rec_set_double(fx->rec, "ibatt", 0.1);
     assert_false(s_kept(fx));
@@ -192,22 +151,22 @@ test_transform_filter_removes_record_without_field(void **state)
 static void
 test_transform_filter_nan_is_only_unequal(void **state)
 {
-    s_fixture_t *fx = *state;
+    tt_fixture_t *fx = *state;
     tt_data(fx->rec, "s", 1);
     sym_rec_set_double(fx->rec, "x", NAN);
-    s_chain(fx, "filter x == 1");
+    tt_chain(fx, "filter x == 1");
     assert_false(s_kept(fx));
-    s_chain(fx, "filter x < 1");
+    tt_chain(fx, "filter x < 1");
     assert_false(s_kept(fx));
-    s_chain(fx, "filter x != 1");
+    tt_chain(fx, "filter x != 1");
     assert_true(s_kept(fx));
 }
 
 static void
 test_transform_select_keeps_listed_fields_in_order(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "select vbatt time absent");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "select vbatt time absent");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_str(fx->rec, "time", "2017-05-18T00:21:00Z", 20);
     sym_rec_set_int(fx->rec, "mode", 0);
@@ -223,8 +182,8 @@ test_transform_select_keeps_listed_fields_in_order(void **state)
 static void
 test_transform_drop_removes_listed_fields(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "drop byline power absent");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "drop byline power absent");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_str(fx->rec, "byline", "~OPEN COSMOS~", 13);
     sym_rec_set_double(fx->rec, "vbatt", 8.1);
@@ -238,8 +197,8 @@ test_transform_drop_removes_listed_fields(void **state)
 static void
 test_transform_rename_moves_values(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "rename vbatt=battery_v comm_temp=temp_comm");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "rename vbatt=battery_v comm_temp=temp_comm");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_double(fx->rec, "vbatt", 8.1);
     sym_rec_set_double(fx->rec, "comm_temp", -15.0);
@@ -260,7 +219,7 @@ test_transform_rename_moves_values(void **state)
     assert_int_equal(stats.skipped, 1);
 
     /* Renaming onto an existing field replaces it. */
-    s_chain(fx, "rename a=b");
+    tt_chain(fx, "rename a=b");
     tt_data(fx->rec, "s", 3);
     sym_rec_set_int(fx->rec, "a", 1);
     sym_rec_set_int(fx->rec, "b", 2);
@@ -281,8 +240,8 @@ s_assert_close(double got, double want)
 static void
 test_transform_calibrate_evaluates_polynomial(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "calibrate raw poly=1,2,3");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "calibrate raw poly=1,2,3");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_double(fx->rec, "raw", 2.0);
     assert_true(s_kept(fx));
@@ -297,7 +256,7 @@ test_transform_calibrate_evaluates_polynomial(void **state)
     s_assert_close(tt_num(fx->out->recs[0], "raw"), 1.0 + 1.0 + 0.75);
 
     /* A cubic with awkward coefficients, against the plain sum. */
-    s_chain(fx, "calibrate adc poly=-273.15,0.0125,-2.5e-7,1.5e-12");
+    tt_chain(fx, "calibrate adc poly=-273.15,0.0125,-2.5e-7,1.5e-12");
     for (int64_t adc = 0; adc <= 65535; adc += 4369) {
         sym_rec_set_int(fx->rec, "adc", adc);
         assert_true(s_kept(fx));
@@ -311,8 +270,8 @@ test_transform_calibrate_evaluates_polynomial(void **state)
 static void
 test_transform_calibrate_out_keeps_raw_value(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "calibrate vbatt_raw poly=0,0.01 out=vbatt");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "calibrate vbatt_raw poly=0,0.01 out=vbatt");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_int(fx->rec, "vbatt_raw", 810);
     assert_true(s_kept(fx));
@@ -325,8 +284,8 @@ test_transform_calibrate_out_keeps_raw_value(void **state)
 static void
 test_transform_calibrate_leaves_non_numbers_alone(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "calibrate raw poly=1,2 out=cal");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "calibrate raw poly=1,2 out=cal");
     tt_data(fx->rec, "s", 1);
     sym_rec_set_str(fx->rec, "raw", "0x1f", 4);
     assert_true(s_kept(fx));
@@ -424,7 +383,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_filter_keeps_matching_records),
         S_TEST(test_transform_filter_numeric_operators),
         S_TEST(test_transform_filter_compares_text_when_not_both_numeric),

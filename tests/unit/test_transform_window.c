@@ -16,65 +16,16 @@
 #include "test_transform_collect.h"
 #include "transform_chain.h"
 
-#define RUN_ID 1800000000000000000ULL
+#define RUN_ID TT_RUN_ID
 #define T0 1750000000000000000LL /* a whole second */
 #define NOW0 1760000000000000000LL
 #define MS 1000000LL
 #define TOPIC "tlm.qb50.tartu"
 
-typedef struct {
-    sym_rec_t *rec;
-    tt_collect_t *out;
-    transform_chain_t *chain;
-    int64_t now_ns;
-    uint64_t seq;
-} s_fixture_t;
-
-static int
-s_setup(void **state)
-{
-    s_fixture_t *fx = calloc(1, sizeof *fx);
-    fx->rec = sym_rec_new();
-    fx->out = tt_collect_new();
-    *state = fx;
-    return fx && fx->rec && fx->out ? 0 : -1;
-}
-
-static int
-s_teardown(void **state)
-{
-    s_fixture_t *fx = *state;
-    transform_chain_destroy(&fx->chain);
-    sym_rec_destroy(&fx->rec);
-    tt_collect_destroy(&fx->out);
-    free(fx);
-    return 0;
-}
-
-static int64_t
-s_clock(void *arg)
-{
-    return ((s_fixture_t *) arg)->now_ns;
-}
-
-static void
-s_chain(s_fixture_t *fx, const char *text)
-{
-    char err[512] = "";
-    fx->chain = transform_chain_parse("test.steps", text, err, sizeof err);
-    if (fx->chain == NULL) {
-        fail_msg("chain did not parse: %s", err);
-    }
-    assert_int_equal(transform_chain_set_origin(fx->chain, "t1", RUN_ID),
-                     SYM_OK);
-    transform_chain_set_emit(fx->chain, tt_collect_emit, fx->out);
-    transform_chain_set_clock(fx->chain, s_clock, fx);
-}
-
 /* A record of apid with event time T0 + event_ms and a temperature,
  * arriving at NOW0 + event_ms; returns the aggregates it caused. */
 static size_t
-s_sample(s_fixture_t *fx, int apid, double event_ms, double temp)
+s_sample(tt_fixture_t *fx, int apid, double event_ms, double temp)
 {
     tt_collect_clear(fx->out);
     tt_data(fx->rec, "qb50.tartu", ++fx->seq);
@@ -113,8 +64,8 @@ s_assert_agg(const sym_rec_t *agg, uint64_t seq, int apid, int64_t start_ms,
 static void
 test_transform_window_emits_at_close(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "window key=apid size-ms=1000 fields=temp,volt");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "window key=apid size-ms=1000 fields=temp,volt");
 
     assert_int_equal(s_sample(fx, 5, 0, 10), 0);
     assert_int_equal(s_sample(fx, 6, 500, 100), 0);
@@ -140,8 +91,8 @@ test_transform_window_emits_at_close(void **state)
 static void
 test_transform_window_tick_sends_idle_windows(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "window key=apid size-ms=1000 fields=temp");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "window key=apid size-ms=1000 fields=temp");
     assert_int_equal(s_sample(fx, 5, 100, 1.5), 0);
     assert_int_equal(s_sample(fx, 6, 200, 2.5), 0);
     assert_int_equal(s_sample(fx, 5, 2100, 4), 1); /* skips a window */
@@ -165,9 +116,9 @@ test_transform_window_tick_sends_idle_windows(void **state)
 static void
 test_transform_window_topic_template_and_text_keys(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "window key=station,apid size-ms=1000 fields=temp "
-                "topic=hk.{station}.{apid}");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "window key=station,apid size-ms=1000 fields=temp "
+                 "topic=hk.{station}.{apid}");
     tt_data(fx->rec, "s", 1);
     fx->rec->event_ns = T0;
     sym_rec_set_str(fx->rec, "station", "tartu", 5);
@@ -184,10 +135,10 @@ test_transform_window_topic_template_and_text_keys(void **state)
 static void
 test_transform_route_sets_topic_from_fields(void **state)
 {
-    s_fixture_t *fx = *state;
-    s_chain(fx, "route topic=ccsds.{apid}\n"
-                "limits temp red-high=50\n"
-                "filter temp < 100\n");
+    tt_fixture_t *fx = *state;
+    tt_chain(fx, "route topic=ccsds.{apid}\n"
+                 "limits temp red-high=50\n"
+                 "filter temp < 100\n");
     assert_int_equal(s_sample(fx, 3, 0, 10), 0);
     assert_string_equal(fx->out->topics[0], "ccsds.3");
     /* The alarm follows the new topic. */
@@ -246,7 +197,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
+#define S_TEST(name)                                                           \
+    cmocka_unit_test_setup_teardown(name, tt_setup, tt_teardown)
         S_TEST(test_transform_window_emits_at_close),
         S_TEST(test_transform_window_tick_sends_idle_windows),
         S_TEST(test_transform_window_topic_template_and_text_keys),
