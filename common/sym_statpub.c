@@ -34,8 +34,10 @@ struct sym_statpub_t {
     uint64_t last_out;   /* records out at the last report */
     s_output_t outs[S_OUTPUTS];
     size_t out_count;
-    sym_rec_t *rec;      /* the report, reused */
-    msgpack_sbuffer buf; /* its encoding */
+    sym_statpub_extra_fn extra; /* adds the node's own fields, or NULL */
+    void *extra_arg;            /* passed to extra */
+    sym_rec_t *rec;             /* the report, reused */
+    msgpack_sbuffer buf;        /* its encoding */
 };
 
 sym_statpub_t *
@@ -162,11 +164,17 @@ s_add_counters(sym_statpub_t *self, const sym_stats_t *stats, int64_t now_ms)
 }
 
 void
-sym_statpub_publish(sym_statpub_t *self, const sym_stats_t *stats)
+sym_statpub_set_extra(sym_statpub_t *self, sym_statpub_extra_fn fn, void *arg)
 {
-    if (self == NULL) {
-        return;
+    if (self) {
+        self->extra = fn;
+        self->extra_arg = arg;
     }
+}
+
+static void
+s_publish(sym_statpub_t *self, const sym_stats_t *stats, bool is_last)
+{
     int64_t now_ms = sym_time_mono_ms();
     sym_rec_t *rec = self->rec;
     sym_rec_reset(rec);
@@ -178,6 +186,12 @@ sym_statpub_publish(sym_statpub_t *self, const sym_stats_t *stats)
     rec->ingest_ns = rec->event_ns;
     s_add_counters(self, stats, now_ms);
     s_add_outputs(self);
+    if (self->extra) {
+        self->extra(self->extra_arg, rec);
+    }
+    if (is_last) {
+        sym_rec_set_int(rec, "stopping", 1);
+    }
     self->last_ms = now_ms;
     msgpack_sbuffer_clear(&self->buf);
     if (sym_wire_encode(rec, &self->buf) != SYM_OK) {
@@ -191,9 +205,17 @@ sym_statpub_publish(sym_statpub_t *self, const sym_stats_t *stats)
 }
 
 void
+sym_statpub_publish(sym_statpub_t *self, const sym_stats_t *stats)
+{
+    if (self) {
+        s_publish(self, stats, true);
+    }
+}
+
+void
 sym_statpub_tick(sym_statpub_t *self, const sym_stats_t *stats)
 {
     if (self && sym_time_mono_ms() - self->last_ms >= self->interval_ms) {
-        sym_statpub_publish(self, stats);
+        s_publish(self, stats, false);
     }
 }

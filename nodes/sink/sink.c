@@ -39,6 +39,7 @@ struct sink_t {
     sink_output_t *out;           /* where records go */
     sink_ledger_t *ledger;        /* accounts of every stream */
     sink_latency_t *latency;      /* --latency-report, else NULL */
+    sink_latency_t *lag;          /* --stats-pub: since the last report */
     uint64_t pending;             /* records in the open batch */
     uint64_t pending_alarms;      /* of which alarms */
     int64_t batch_started_ms;     /* first change of the batch, or -1 */
@@ -189,6 +190,23 @@ s_load_ledger(sink_t *self, char *err, size_t err_size)
     return SYM_OK;
 }
 
+/* Consumer lag, event time to storage, of the records stored since the
+ * last report: what a live view shows, so each report starts afresh. */
+static void
+s_add_lag(void *arg, sym_rec_t *rec)
+{
+    sink_t *self = arg;
+    sink_latency_t *lag = self->lag;
+    sym_rec_set_int(rec, "latency_count", (int64_t) lag->count);
+    if (lag->count > 0) {
+        sym_rec_set_double(rec, "latency_p50_ms",
+                           (double) sink_latency_quantile(lag, 0.50) / 1e6);
+        sym_rec_set_double(rec, "latency_p99_ms",
+                           (double) sink_latency_quantile(lag, 0.99) / 1e6);
+    }
+    memset(lag, 0, sizeof *lag);
+}
+
 sink_t *
 sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
 {
@@ -228,6 +246,12 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
             goto no_memory;
         }
     }
+    if (cfg->common.stats_pub) {
+        self->lag = calloc(1, sizeof *self->lag);
+        if (self->lag == NULL) {
+            goto no_memory;
+        }
+    }
     /* The output first: a bad path should not leave ports bound. */
     const sink_output_opts_t opts = s_output_opts(self);
     self->out = sink_output_open_with(cfg->output, &opts, rc, err, err_size);
@@ -247,6 +271,7 @@ sink_new(const sink_cfg_t *cfg, int *rc, char *err, size_t err_size)
         self->statpub =
             sym_statpub_new(&cfg->common, "sink", (uint64_t) sym_time_now_ns(),
                             rc, err, err_size);
+        sym_statpub_set_extra(self->statpub, s_add_lag, self);
     }
     if (*rc != SYM_OK) {
         goto fail;
@@ -273,6 +298,7 @@ sink_destroy(sink_t **self_p)
     sink_output_destroy(&self->out);
     sink_ledger_destroy(&self->ledger);
     free(self->latency);
+    free(self->lag);
     sym_rec_destroy(&self->rec);
     sym_wire_decoder_destroy(&self->decoder);
     sym_statpub_destroy(&self->statpub);
@@ -397,8 +423,14 @@ s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
     } else if (rec->kind == SYM_KIND_REMOVED) {
         self->stats.values[SYM_CTR_REMOVED]++;
     } else {
-        if (self->latency) {
-            sink_latency_add(self->latency, sym_time_now_ns() - rec->event_ns);
+        if (self->latency || self->lag) {
+            int64_t lag_ns = sym_time_now_ns() - rec->event_ns;
+            if (self->latency) {
+                sink_latency_add(self->latency, lag_ns);
+            }
+            if (self->lag) {
+                sink_latency_add(self->lag, lag_ns);
+            }
         }
         s_store(self, topic, rec);
     }
