@@ -17,7 +17,8 @@ pass "cpack builds $(basename "$deb")"
 
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's#^\./#/#' >"$work_dir/files"
 for path in /usr/bin/symphony-ingest /usr/bin/symphony-transform \
-    /usr/bin/symphony-sink /usr/bin/symphony-tap /usr/bin/symphony-cluster \
+    /usr/bin/symphony-sink /usr/bin/symphony-tap /usr/bin/symphony-top \
+    /usr/bin/symphony-cluster \
     /lib/systemd/system/symphony-ingest@.service \
     /lib/systemd/system/symphony-transform@.service \
     /lib/systemd/system/symphony-sink@.service \
@@ -35,7 +36,7 @@ pass "its dependencies are satisfied on this machine"
 
 root=$work_dir/root
 dpkg -x "$deb" "$root"
-for node in ingest transform sink tap; do
+for node in ingest transform sink tap top; do
     [[ $("$root/usr/bin/symphony-$node" --version) == "symphony-$node "* ]] ||
         fail "symphony-$node --version from the package"
 done
