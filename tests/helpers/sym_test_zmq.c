@@ -15,7 +15,8 @@
  *   t=TEXT   the bytes of TEXT          h=HEX    bytes given in hex
  *   z=N      N zero bytes               e        an empty frame
  *   r=REC[+REC...]  wire records back to back; REC is STREAM:SEQ:TE[:KIND]
- *   with TE the event time in ns and KIND one of int (default: n=SEQ),
+ *   with TE the event time in ns (uN: N as an unsigned 64-bit number,
+ *   beyond what the envelope takes) and KIND one of int (default: n=SEQ),
  *   nan, inf, -inf, utf8 (a string that is not UTF-8), nul (a string with
  *   a NUL byte), nulstream (a stream name with a NUL byte). */
 #include <math.h>
@@ -92,7 +93,6 @@ s_pack_record(msgpack_sbuffer *buf, char *spec)
     }
     kind = kind ? kind : "int";
     uint64_t seq = strtoull(seq_text, NULL, 10);
-    int64_t te = strtoll(te_text, NULL, 10);
     msgpack_packer pk;
     msgpack_packer_init(&pk, buf, msgpack_sbuffer_write);
     msgpack_pack_map(&pk, 8);
@@ -113,9 +113,13 @@ s_pack_record(msgpack_sbuffer *buf, char *spec)
     s_pack_str(&pk, "q", 1);
     msgpack_pack_uint64(&pk, seq);
     s_pack_str(&pk, "te", 2);
-    msgpack_pack_int64(&pk, te);
+    if (te_text[0] == 'u') {
+        msgpack_pack_uint64(&pk, strtoull(te_text + 1, NULL, 10));
+    } else {
+        msgpack_pack_int64(&pk, strtoll(te_text, NULL, 10));
+    }
     s_pack_str(&pk, "ti", 2);
-    msgpack_pack_int64(&pk, te);
+    msgpack_pack_int64(&pk, 0);
     s_pack_str(&pk, "f", 1);
     s_pack_fields(&pk, kind, seq);
 }
@@ -225,7 +229,7 @@ s_push(const char *endpoint, int argc, char **argv)
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_PUSH);
     int timeout_ms = 3000;
-    int linger_ms = 2000;
+    int linger_ms = 5000;
     zmq_setsockopt(sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
     if (zmq_connect(sock, endpoint) != 0) {
