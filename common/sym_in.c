@@ -137,6 +137,9 @@ s_recv_from(sym_in_t *self, size_t i, sym_in_msg_t *msg)
         return SYM_EAGAIN;
     }
     self->stats->values[SYM_CTR_MESSAGES_IN]++;
+    /* Logs of bad input name the peer, so an operator can find it. */
+    const char *peer = zmq_msg_gets(&self->topic, "Peer-Address");
+    msg->peer = peer ? peer : "-";
     if (!zmq_msg_more(&self->topic)) {
         return s_reject(self, msg, "one frame, expected topic and payload");
     }
@@ -160,6 +163,7 @@ s_recv_from(sym_in_t *self, size_t i, sym_in_msg_t *msg)
         .payload = zmq_msg_data(&self->payload),
         .payload_len = zmq_msg_size(&self->payload),
         .source = (int) i,
+        .peer = msg->peer,
     };
     return SYM_OK;
 }

@@ -22,6 +22,7 @@ typedef struct {
     size_t payload_len;
     int source;        /* index of the input it came from */
     const char *error; /* why a message was dropped, for the log */
+    const char *peer;  /* the sender's address, "-" when not known */
 } sym_in_msg_t;
 
 /* An empty set of inputs. Counters go to stats. NULL when out of memory. */

@@ -260,3 +260,67 @@ sym_str_eq(sym_str_t s, const char *text)
     size_t len = strlen(text);
     return s.len == len && memcmp(s.ptr, text, len) == 0;
 }
+
+/* Length of the UTF-8 sequence at p (not ASCII), or 0 when it is not
+ * one. */
+static size_t
+s_utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned char b = p[0];
+    size_t len = b >= 0xc2 && b <= 0xdf   ? 2
+                 : b >= 0xe0 && b <= 0xef ? 3
+                 : b >= 0xf0 && b <= 0xf4 ? 4
+                                          : 0;
+    if (len == 0 || len > avail) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    /* The second byte rules out overlongs, surrogates and > U+10FFFF. */
+    if ((b == 0xe0 && p[1] < 0xa0) || (b == 0xed && p[1] > 0x9f) ||
+        (b == 0xf0 && p[1] < 0x90) || (b == 0xf4 && p[1] > 0x8f)) {
+        return 0;
+    }
+    return len;
+}
+
+bool
+sym_str_is_text(sym_str_t s)
+{
+    const unsigned char *p = (const unsigned char *) s.ptr;
+    size_t i = 0;
+    while (i < s.len) {
+        if (p[i] >= 0x01 && p[i] <= 0x7f) {
+            i++;
+            continue;
+        }
+        size_t step = p[i] == 0 ? 0 : s_utf8_seq(p + i, s.len - i);
+        if (step == 0) {
+            return false;
+        }
+        i += step;
+    }
+    return true;
+}
+
+bool
+sym_rec_is_text(const sym_rec_t *rec, const sym_field_t **bad)
+{
+    *bad = NULL;
+    if (!sym_str_is_text(rec->stream)) {
+        return false;
+    }
+    for (size_t i = 0; i < rec->field_count; i++) {
+        const sym_field_t *field = &rec->fields[i];
+        if (!sym_str_is_text(field->name) ||
+            (field->val.type == SYM_VAL_STR &&
+             !sym_str_is_text(field->val.as.s))) {
+            *bad = field;
+            return false;
+        }
+    }
+    return true;
+}

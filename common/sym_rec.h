@@ -35,7 +35,7 @@ typedef enum {
     SYM_VAL_INT,   /* int64_t */
     SYM_VAL_UINT,  /* uint64_t above INT64_MAX */
     SYM_VAL_FLOAT, /* double */
-    SYM_VAL_STR,   /* text, not checked for UTF-8 */
+    SYM_VAL_STR,   /* text: sym_str_is_text on the wire */
     SYM_VAL_BIN,   /* raw bytes */
 } sym_val_type_t;
 
@@ -123,5 +123,15 @@ int sym_kind_parse(const char *text, sym_kind_t *out);
 
 /* True when s equals the NUL-terminated text. */
 bool sym_str_eq(sym_str_t s, const char *text);
+
+/* True when s is UTF-8 without a NUL byte: what a stream, a field name or
+ * a text value may hold (raw bytes travel as binary). Overlong forms,
+ * surrogates and code points above U+10FFFF are not UTF-8. */
+bool sym_str_is_text(sym_str_t s);
+
+/* True when the stream, every field name and every text value of rec
+ * pass sym_str_is_text; otherwise *bad names the first field that does
+ * not (NULL for the stream). */
+bool sym_rec_is_text(const sym_rec_t *rec, const sym_field_t **bad);
 
 #endif

@@ -618,6 +618,14 @@ s_fill(sym_wire_decoder_t *self, const char *data, sym_rec_t *rec)
         self->error = "envelope lacks version, stream or sequence";
         return SYM_EDECODE;
     }
+    /* Text goes on into SQLite, JSON and PostgreSQL, which take neither
+     * broken UTF-8 nor NUL bytes: such a record is set aside here rather
+     * than altered or failing a whole batch there. */
+    const sym_field_t *bad = NULL;
+    if (!sym_rec_is_text(rec, &bad)) {
+        self->error = "text is not UTF-8 or holds a NUL byte";
+        return SYM_EDECODE;
+    }
     return SYM_OK;
 }
 

@@ -259,6 +259,13 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
         self->skipped++;
         return SYM_OK;
     }
+    /* Downstream every text must be UTF-8 without NUL bytes, so a line
+     * that is not is set aside here, with its file and line. */
+    const sym_field_t *bad_field = NULL;
+    if (!sym_rec_is_text(self->rec, &bad_field)) {
+        s_bad_input(self, where, "text-not-utf8", NULL);
+        return SYM_OK;
+    }
     const char *reason = NULL;
     const char *field = NULL;
     int rc = SYM_OK;

@@ -445,10 +445,10 @@ s_decode_failed(sink_t *self, const sym_in_msg_t *msg, size_t records,
     uint64_t repeats = 0;
     if (sym_log_limit_pass(&self->decode_limit, &repeats)) {
         sym_log_warn("input",
-                     "dropped malformed payload err=\"%s\" topic=%s "
-                     "records_before=%zu drop_decode=%" PRIu64
+                     "dropped malformed payload err=\"%s\" peer=%s "
+                     "topic=%s records_before=%zu drop_decode=%" PRIu64
                      " repeats=%" PRIu64,
-                     why, msg->topic, records,
+                     why, msg->peer, msg->topic, records,
                      self->stats.values[SYM_CTR_DROP_DECODE], repeats);
     }
 }
@@ -493,9 +493,9 @@ s_on_bad_message(void *arg, const sym_in_msg_t *msg)
     uint64_t repeats = 0;
     if (sym_log_limit_pass(&self->frames_limit, &repeats)) {
         sym_log_warn("input",
-                     "dropped malformed message input=%d reason=\"%s\" "
-                     "drop_frames=%" PRIu64 " repeats=%" PRIu64,
-                     msg->source, msg->error,
+                     "dropped malformed message input=%d peer=%s "
+                     "reason=\"%s\" drop_frames=%" PRIu64 " repeats=%" PRIu64,
+                     msg->source, msg->peer, msg->error,
                      self->stats.values[SYM_CTR_DROP_FRAMES], repeats);
     }
 }

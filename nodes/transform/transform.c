@@ -377,9 +377,11 @@ s_warn_decode(transform_t *self, const sym_in_msg_t *msg, size_t offset,
     uint64_t repeats = 0;
     if (sym_log_limit_pass(&self->decode_limit, &repeats)) {
         sym_log_warn("input",
-                     "dropped rest of malformed payload input=%d topic=%s "
-                     "offset=%zu reason=\"%s\" repeats=%" PRIu64,
-                     msg->source, msg->topic, offset, reason, repeats);
+                     "dropped rest of malformed payload input=%d peer=%s "
+                     "topic=%s offset=%zu reason=\"%s\" drop_decode=%" PRIu64
+                     " repeats=%" PRIu64,
+                     msg->source, msg->peer, msg->topic, offset, reason,
+                     self->stats.values[SYM_CTR_DROP_DECODE], repeats);
     }
 }
 
@@ -440,9 +442,10 @@ s_on_bad_message(void *arg, const sym_in_msg_t *msg)
     uint64_t repeats = 0;
     if (sym_log_limit_pass(&self->frame_limit, &repeats)) {
         sym_log_warn("input",
-                     "dropped malformed message input=%d reason=\"%s\" "
-                     "repeats=%" PRIu64,
-                     msg->source, msg->error, repeats);
+                     "dropped malformed message input=%d peer=%s "
+                     "reason=\"%s\" drop_frames=%" PRIu64 " repeats=%" PRIu64,
+                     msg->source, msg->peer, msg->error,
+                     self->stats.values[SYM_CTR_DROP_FRAMES], repeats);
     }
 }
 

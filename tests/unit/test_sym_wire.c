@@ -99,8 +99,8 @@ s_fill_every_type(sym_rec_t *rec)
     assert_int_equal(sym_rec_set_double(rec, "tiny", 5e-324), SYM_OK);
     assert_int_equal(sym_rec_set_str(rec, "empty", "", 0), SYM_OK);
     assert_int_equal(sym_rec_set_str(rec, "text", "edge-7 ä", 9), SYM_OK);
-    s_set(rec, "nul", s_bytes(SYM_VAL_STR, s_nul_text, sizeof s_nul_text));
-    s_set(rec, "bad", s_bytes(SYM_VAL_STR, s_bad_utf8, sizeof s_bad_utf8));
+    s_set(rec, "nul", s_bytes(SYM_VAL_BIN, s_nul_text, sizeof s_nul_text));
+    s_set(rec, "bad", s_bytes(SYM_VAL_BIN, s_bad_utf8, sizeof s_bad_utf8));
     s_set(rec, "blob", s_bytes(SYM_VAL_BIN, s_blob, sizeof s_blob));
     s_set(rec, "noblob", s_bytes(SYM_VAL_BIN, "", 0));
 }
@@ -700,6 +700,49 @@ test_wire_rejects_a_root_that_is_not_a_map(void **state)
     }
 }
 
+/* Text that is not UTF-8, or holds a NUL byte, is set aside wherever
+ * it sits: stored, it would be altered or fail a database batch. */
+static void
+test_wire_rejects_text_that_is_not_utf8(void **state)
+{
+    s_fixture_t *self = *state;
+    static const char *const bad[] = {
+        "\xff\xfe",         "a\0b",     "\xc3\x28", "\xed\xa0\x80", "\xc0\xaf",
+        "\xf4\x90\x80\x80", "x\xe2\x82"};
+    static const size_t lens[] = {2, 3, 2, 3, 2, 4, 3};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        for (int where = 0; where < 3; where++) {
+            sym_rec_reset(self->rec);
+            msgpack_sbuffer_clear(&self->buf);
+            sym_str_t text = {bad[i], (uint32_t) lens[i]};
+            self->rec->seq = 1;
+            self->rec->stream = where == 0 ? text : (sym_str_t){"s", 1};
+            sym_val_t val = {.type = SYM_VAL_STR, .as.s = text};
+            if (where == 1) {
+                s_set(self->rec, "f", val);
+            } else if (where == 2) {
+                s_set(self->rec, "f", (sym_val_t){.type = SYM_VAL_NIL});
+                self->rec->fields[0].name = text;
+            }
+            assert_int_equal(sym_wire_encode(self->rec, &self->buf), SYM_OK);
+            size_t used = 0;
+            if (s_decode(self, &used) != SYM_EDECODE) {
+                fail_msg("text %zu in place %d was taken", i, where);
+            }
+        }
+    }
+    sym_rec_reset(self->rec);
+    msgpack_sbuffer_clear(&self->buf);
+    self->rec->seq = 1;
+    assert_int_equal(sym_rec_set_stream(self->rec, "s", 1), SYM_OK);
+    assert_int_equal(
+        sym_rec_set_str(self->rec, "t", "\xe2\x82\xac \xf0\x9f\x9b\xb0", 8),
+        SYM_OK);
+    assert_int_equal(sym_wire_encode(self->rec, &self->buf), SYM_OK);
+    size_t used = 0;
+    assert_int_equal(s_decode(self, &used), SYM_OK);
+}
+
 /* Entries a later version might add, nested as deep as the limit
  * allows. */
 static void
@@ -1038,6 +1081,7 @@ main(void)
         S_TEST(test_wire_rejects_wrong_types_and_missing_entries),
         S_TEST(test_wire_accepts_the_minimal_envelope),
         S_TEST(test_wire_rejects_a_root_that_is_not_a_map),
+        S_TEST(test_wire_rejects_text_that_is_not_utf8),
         S_TEST(test_wire_skips_unknown_envelope_keys),
         S_TEST(test_wire_decode_replaces_the_previous_record),
         S_TEST(test_wire_clamps_limits_to_what_a_record_holds),
