@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sym_err.h"
 #include "sym_log.h"
@@ -92,7 +93,9 @@ static int
 s_load_server_key(const char *text, sym_auth_t *auth, char *err,
                   size_t err_size)
 {
-    if (s_is_z85_key(text)) {
+    /* A path of 40 characters can be valid Z85 too ("/tmp/...cert"), so
+     * a file that exists wins over reading the text as a key. */
+    if (access(text, F_OK) != 0 && s_is_z85_key(text)) {
         snprintf(auth->server_key, sizeof auth->server_key, "%s", text);
         return SYM_OK;
     }

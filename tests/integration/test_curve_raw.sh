@@ -52,6 +52,24 @@ eventually 10 grep -q "handshake refused" "$work_dir/secure.log" ||
 (($(refused "$work_dir/secure.log") >= 1)) || fail "refusal not counted"
 pass "a plain PUSH is refused and counted; nothing of it is stored"
 
+# The allowed key gets through the same sink, so the refusal above is the
+# missing key and not a sink that refuses everyone. The server's
+# certificate is named by a 40-character path that is also valid Z85
+# text: the file must win over reading the name as a key.
+z85_name=the-server-certificate-named-in-Z85.cert
+cp "$keys/node.cert" "$keys/$z85_name"
+(cd "$keys" && timeout 10 "$(sym_bin ingest)" --source sim --sim-rate 1000 \
+    --sim-count 200 --sim-expeditions 1 --sim-channels 1 --stream curve.ok \
+    --push ">tcp://127.0.0.1:$sink_port" \
+    --curve-secret "$keys/ingest.cert_secret" --curve-server-key "$z85_name" \
+    2>"$work_dir/ingest-allowed.log") || fail "the allowed ingest failed"
+stored_ok() {
+    [[ $(query "$work_dir/secure.db" "SELECT count(*) FROM records
+        WHERE stream='curve.ok'") == 200 ]]
+}
+eventually 5 stored_ok || fail "the allowed ingest's records were not stored"
+pass "an allowed CURVE publisher gets all 200 records into the same sink"
+
 # A plain SUB on a CURVE transform's PUB gets nothing while records flow;
 # on a plain transform the same SUB gets them, so the check can fail.
 for mode in secure plain; do
