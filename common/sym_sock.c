@@ -157,6 +157,12 @@ s_apply_policy(zsock_t *sock, const sym_sock_policy_t *policy)
 {
     zsock_set_sndhwm(sock, policy->sndhwm);
     zsock_set_rcvhwm(sock, policy->rcvhwm);
+    if (policy->sndbuf > 0) {
+        zsock_set_sndbuf(sock, policy->sndbuf);
+    }
+    if (policy->rcvbuf > 0) {
+        zsock_set_rcvbuf(sock, policy->rcvbuf);
+    }
     zsock_set_linger(sock, policy->linger_ms);
     zsock_set_reconnect_ivl(sock, policy->reconnect_ivl_ms);
     zsock_set_reconnect_ivl_max(sock, policy->reconnect_ivl_max_ms);

@@ -41,6 +41,8 @@ int sym_endpoint_check_list(const char *list, bool default_bind, char *err,
 typedef struct {
     int sndhwm;               /* messages queued per peer for sending */
     int rcvhwm;               /* messages queued per peer for receiving */
+    int sndbuf;               /* kernel send buffer, bytes; 0: default */
+    int rcvbuf;               /* kernel receive buffer, bytes; 0: default */
     int linger_ms;            /* how long close may keep delivering */
     int reconnect_ivl_ms;     /* first reconnect delay */
     int reconnect_ivl_max_ms; /* reconnect delays double up to this */

@@ -27,6 +27,9 @@ static const sym_opt_t s_opts[] = {
      offsetof(sink_cfg_t, pull)},
     {"rcvhwm", SYM_OPT_INT, S_NUMBER_TEXT(SYM_DEFAULT_RCVHWM),
      "messages queued per input peer", offsetof(sink_cfg_t, rcvhwm)},
+    {"rcvbuf", SYM_OPT_INT, "0",
+     "kernel receive buffer per input connection, bytes; 0: the system's",
+     offsetof(sink_cfg_t, rcvbuf)},
     {"output", SYM_OPT_STR, "stdout",
      "sqlite:PATH, postgres:CONNINFO, jsonl:PATH, csv:PATH, raw:TEMPLATE, "
      "forward:ENDPOINT, stdout (JSON lines) or null",

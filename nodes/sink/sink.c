@@ -29,10 +29,19 @@
 #define S_WARN_INTERVAL_MS 5000
 #define S_DEBUG_INTERVAL_MS 5000
 
+/* One input edge, so that a loss can be named by where it showed. */
+typedef struct {
+    const char *kind;      /* "sub" or "pull" */
+    const char *endpoint;  /* as given, owned by the settings */
+    int64_t lost;          /* records missing, noticed on this input */
+    sym_log_limit_t limit; /* its WARN lines about gaps */
+} s_input_t;
+
 struct sink_t {
     const sink_cfg_t *cfg;        /* settings, owned by the caller */
     sym_stats_t stats;            /* counters */
     sym_in_t *in;                 /* SUB and PULL inputs */
+    s_input_t *inputs;            /* the same, by msg->source */
     sym_service_t *service;       /* systemd, metrics and health */
     sym_wire_decoder_t *decoder;  /* reused for every record */
     sym_rec_t *rec;               /* the record being handled */
@@ -64,6 +73,9 @@ s_bad_number(const sink_cfg_t *cfg, const char **expected)
     *expected = "0 or more";
     if (cfg->rcvhwm < 0 || cfg->rcvhwm > INT_MAX) {
         return "rcvhwm";
+    }
+    if (cfg->rcvbuf < 0 || cfg->rcvbuf > INT_MAX) {
+        return "rcvbuf";
     }
     if (cfg->exit_on_eos < 0) {
         return "exit-on-eos";
@@ -125,12 +137,23 @@ s_open_inputs(sink_t *self, char *err, size_t err_size)
     sym_sock_policy_t policy;
     sym_sock_policy_default(&policy);
     policy.rcvhwm = (int) self->cfg->rcvhwm;
+    policy.rcvbuf = (int) self->cfg->rcvbuf;
     policy.auth = &self->auth;
     sym_sock_apply_limits(&self->cfg->auth, &policy, &self->limits);
     const sym_strlist_t *lists[] = {&self->cfg->sub, &self->cfg->pull};
     const int types[] = {ZMQ_SUB, ZMQ_PULL};
+    self->inputs =
+        calloc(lists[0]->count + lists[1]->count, sizeof *self->inputs);
+    if (self->inputs == NULL) {
+        snprintf(err, err_size, "out of memory");
+        return SYM_ENOMEM;
+    }
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; i < lists[k]->count; i++) {
+            s_input_t *input = &self->inputs[sym_in_count(self->in)];
+            *input = (s_input_t){.kind = k == 0 ? "sub" : "pull",
+                                 .endpoint = lists[k]->items[i],
+                                 .limit.interval_ms = S_WARN_INTERVAL_MS};
             int rc = sym_in_add(self->in, types[k], lists[k]->items[i],
                                 &self->cfg->topic, &policy, err, err_size);
             if (rc != SYM_OK) {
@@ -295,6 +318,7 @@ sink_destroy(sink_t **self_p)
     sink_t *self = *self_p;
     sym_service_destroy(&self->service);
     sym_in_destroy(&self->in);
+    free(self->inputs);
     sink_output_destroy(&self->out);
     sink_ledger_destroy(&self->ledger);
     free(self->latency);
@@ -399,9 +423,36 @@ s_store(sink_t *self, const char *topic, const sym_rec_t *rec)
     }
 }
 
+/* A record that opened (or filled) a gap in its stream: the loss showed
+ * on the input it came by, so it happened on that edge or upstream of
+ * it. With one input per stream that is exact; when several inputs carry
+ * a stream, a gap is named on the input that noticed it. */
+static void
+s_note_gap(sink_t *self, int source, const sym_rec_t *rec)
+{
+    int64_t change = sink_ledger_gap_change(self->ledger);
+    if (change == 0 || source < 0 ||
+        (size_t) source >= sym_in_count(self->in)) {
+        return;
+    }
+    s_input_t *input = &self->inputs[source];
+    input->lost += change;
+    uint64_t repeats = 0;
+    if (change > 0 && sym_log_limit_pass(&input->limit, &repeats)) {
+        sym_log_warn("input",
+                     "records missing before this one, lost on the edge "
+                     "into input=%s:%s or upstream of it stream=%.*s "
+                     "epoch=%" PRIu64 " seq=%" PRIu64 " gap=%" PRId64
+                     " lost_on_input=%" PRId64 " repeats=%" PRIu64,
+                     input->kind, input->endpoint, (int) rec->stream.len,
+                     rec->stream.ptr, rec->epoch, rec->seq, change, input->lost,
+                     repeats);
+    }
+}
+
 /* Account for one record and store it unless it is bookkeeping. */
 static int
-s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
+s_handle(sink_t *self, const sym_in_msg_t *msg, const sym_rec_t *rec)
 {
     if (rec->kind == SYM_KIND_STATS) {
         return SYM_OK; /* node counters are for taps, not for storage */
@@ -411,6 +462,7 @@ s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
         sym_log_error("node", "out of memory accounting streams, stopping");
         return rc;
     }
+    s_note_gap(self, msg->source, rec);
     if (self->batch_started_ms < 0) {
         self->batch_started_ms = sym_time_mono_ms();
     }
@@ -432,7 +484,7 @@ s_handle(sink_t *self, const char *topic, const sym_rec_t *rec)
                 sink_latency_add(self->lag, lag_ns);
             }
         }
-        s_store(self, topic, rec);
+        s_store(self, msg->topic, rec);
     }
     return SYM_OK;
 }
@@ -477,7 +529,7 @@ s_on_message(void *arg, const sym_in_msg_t *msg)
         offset += used;
         records++;
         self->stats.values[SYM_CTR_RECEIVED]++;
-        rc = s_handle(self, msg->topic, self->rec);
+        rc = s_handle(self, msg, self->rec);
         if (rc != SYM_OK) {
             return rc;
         }
@@ -604,6 +656,15 @@ s_log_stop(sink_t *self, int rc)
                  v[SYM_CTR_ALARMS], v[SYM_CTR_REMOVED], v[SYM_CTR_GAPS],
                  v[SYM_CTR_DUPLICATES], v[SYM_CTR_EOS], v[SYM_CTR_DROP_DECODE],
                  v[SYM_CTR_DROP_FRAMES], v[SYM_CTR_DROP_WRITE]);
+    for (size_t i = 0; self->inputs && i < sym_in_count(self->in); i++) {
+        const s_input_t *input = &self->inputs[i];
+        if (input->lost != 0) {
+            sym_log_info("input",
+                         "records lost on the edge into input=%s:%s or "
+                         "upstream of it lost_on_input=%" PRId64,
+                         input->kind, input->endpoint, input->lost);
+        }
+    }
 }
 
 int

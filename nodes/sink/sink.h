@@ -22,6 +22,7 @@ typedef struct {
     sym_strlist_t topic;     /* topic prefixes of the SUB inputs */
     sym_strlist_t pull;      /* endpoints; each value is one PULL input */
     int64_t rcvhwm;          /* messages queued per input peer */
+    int64_t rcvbuf;          /* kernel receive buffer per input, bytes */
     char *output;            /* where records go, e.g. sqlite:PATH */
     int64_t batch;           /* commit once this many records are pending */
     int64_t flush_ms;        /* commit pending records at least this often */

@@ -31,6 +31,7 @@ typedef struct s_side_t {
     sym_track_stream_t *track; /* owned by the tracker */
     uint64_t pending;          /* records of it in the open batch */
     uint64_t write_dropped;    /* records of it in failed batches */
+    uint64_t gaps_seen;        /* sym_track_lost at its last record */
     bool is_changed;           /* to be written with the next batch */
     s_reason_t *reasons;       /* removals by reason */
 } s_side_t;
@@ -40,6 +41,7 @@ struct sink_ledger_t {
     zhashx_t *by_key;   /* "stream/epoch" -> s_side_t, not owned */
     s_side_t *sides;    /* every side; owns them */
     s_side_t *current;  /* side of the record last accounted */
+    int64_t gap_change; /* what that record did to its account's gaps */
     bool has_changes;   /* some side changed since the last commit */
 };
 
@@ -154,6 +156,7 @@ sink_ledger_record(sink_ledger_t *self, const sym_rec_t *rec)
 
     sym_track_stream_t *track = NULL;
     int rc = sym_track_record(self->track, rec, &track);
+    self->gap_change = 0;
     if (track == NULL) {
         self->current = NULL;
         return rc;
@@ -163,6 +166,9 @@ sink_ledger_record(sink_ledger_t *self, const sym_rec_t *rec)
     if (side == NULL) {
         return SYM_ENOMEM;
     }
+    uint64_t gaps = sym_track_lost(track);
+    self->gap_change = (int64_t) gaps - (int64_t) side->gaps_seen;
+    side->gaps_seen = gaps;
     side->is_changed = true;
     self->has_changes = true;
     if (rc == SYM_OK && rec->kind == SYM_KIND_REMOVED) {
@@ -204,7 +210,13 @@ s_load_account(void *arg, const sink_account_t *row)
     }
     load->accounts++;
     load->eos += row->has_eos;
-    return s_side_of(load->ledger, track) ? SYM_OK : SYM_ENOMEM;
+    s_side_t *side = s_side_of(load->ledger, track);
+    if (side == NULL) {
+        return SYM_ENOMEM;
+    }
+    /* Gaps of the earlier run are not news to this one. */
+    side->gaps_seen = sym_track_lost(track);
+    return SYM_OK;
 }
 
 static int
@@ -254,6 +266,12 @@ sink_ledger_load(sink_ledger_t *self, sink_output_t *out, uint64_t *accounts,
     *accounts = load.accounts;
     *eos = load.eos;
     return rc;
+}
+
+int64_t
+sink_ledger_gap_change(const sink_ledger_t *self)
+{
+    return self->gap_change;
 }
 
 void

@@ -28,6 +28,12 @@ void sink_ledger_destroy(sink_ledger_t **self_p);
  * SYM_ENOMEM. */
 int sink_ledger_record(sink_ledger_t *self, const sym_rec_t *rec);
 
+/* How the records missing by sequence in the account of the record last
+ * given to sink_ledger_record changed with it: above 0 when it opened a
+ * gap, below 0 when it filled one (a record that came late), 0 otherwise.
+ * Lets the sink say on which input the loss showed. */
+int64_t sink_ledger_gap_change(const sink_ledger_t *self);
+
 /* The record last given to sink_ledger_record joined the open batch. */
 void sink_ledger_add_pending(sink_ledger_t *self);
 

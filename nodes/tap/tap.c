@@ -379,8 +379,10 @@ s_on_record(tap_t *self, const char *topic)
         self->stats.values[SYM_CTR_EOS]++;
     }
     if (self->mode == TAP_MODE_STATS && rec->kind == SYM_KIND_STATS) {
+        /* A node's stats line goes out as it arrives, not at the next
+         * tick: whoever watches a node sees it at its own --stats-ms. */
         tap_print_node_stats(self->out, rec);
-        return SYM_OK;
+        return s_flush(self);
     }
     if (self->mode == TAP_MODE_STATS) {
         int rc = sym_track_record(self->track, rec, NULL);

@@ -60,6 +60,9 @@ const sym_opt_t transform_options[] = {
     {"rcvhwm", SYM_OPT_INT, S_TEXT(SYM_DEFAULT_RCVHWM),
      "messages queued per peer for receiving",
      offsetof(transform_cfg_t, rcvhwm)},
+    {"sndbuf", SYM_OPT_INT, "0",
+     "kernel send buffer per output connection, bytes; 0: the system's",
+     offsetof(transform_cfg_t, sndbuf)},
     {"batch-bytes", SYM_OPT_INT, "32768",
      "send a batch once it reaches this many bytes",
      offsetof(transform_cfg_t, batch_bytes)},
@@ -105,6 +108,8 @@ s_check_cfg(const transform_cfg_t *cfg, char *err, size_t err_size)
         snprintf(err, err_size, "option '--sndhwm': expected 0 or more");
     } else if (cfg->rcvhwm < 0 || cfg->rcvhwm > INT32_MAX) {
         snprintf(err, err_size, "option '--rcvhwm': expected 0 or more");
+    } else if (cfg->sndbuf < 0 || cfg->sndbuf > INT32_MAX) {
+        snprintf(err, err_size, "option '--sndbuf': expected 0 or more");
     } else if (cfg->batch_bytes < 1 || cfg->batch_bytes > S_MAX_BATCH_BYTES) {
         snprintf(err, err_size, "option '--batch-bytes': expected 1-%d",
                  S_MAX_BATCH_BYTES);
@@ -234,6 +239,7 @@ s_open_sockets(transform_t *self, const transform_cfg_t *cfg, char *err,
     sym_sock_policy_default(&policy);
     policy.sndhwm = (int) cfg->sndhwm;
     policy.rcvhwm = (int) cfg->rcvhwm;
+    policy.sndbuf = (int) cfg->sndbuf;
     policy.linger_ms = (int) cfg->linger_ms;
     policy.auth = &self->auth;
     sym_sock_apply_limits(&cfg->auth, &policy, &self->limits);

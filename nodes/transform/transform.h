@@ -24,6 +24,7 @@ typedef struct {
     char *steps;             /* steps file, or NULL to pass through */
     int64_t sndhwm;          /* messages queued per peer for sending */
     int64_t rcvhwm;          /* messages queued per peer for receiving */
+    int64_t sndbuf;          /* kernel send buffer per connection */
     int64_t batch_bytes;     /* a batch is sent once this size */
     int64_t linger_ms;       /* how long closing may keep delivering */
     sym_auth_opts_t auth;    /* input limits, CURVE and allow-lists */

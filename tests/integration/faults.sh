@@ -118,3 +118,17 @@ stop_counter()
 {
     sed -n "s/.*node: stopped .* $2=\([0-9]*\).*/\1/p" "$1" | tail -n 1
 }
+
+# ms_until TIMEOUT_MS T0_MS CMD...: polls CMD every 20 ms; prints the ms
+# from T0_MS until it first succeeds, or fails after TIMEOUT_MS. A
+# finer poll than eventually's, for the delays the fault tests measure.
+ms_until()
+{
+    local timeout_ms=$1 t0=$2
+    shift 2
+    until "$@"; do
+        (($(now_ms) - t0 < timeout_ms)) || return 1
+        sleep 0.02
+    done
+    echo $(($(now_ms) - t0))
+}

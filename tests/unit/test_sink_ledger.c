@@ -238,6 +238,30 @@ test_sink_ledger_skips_stats_records(void **state)
     assert_int_equal(fix->seen.account_count, 0);
 }
 
+/* A gap shows on the record after it, and a late record that fills it
+ * gives it back; a failed write is not a gap on the input. */
+static void
+test_sink_ledger_gap_change_per_record(void **state)
+{
+    s_fixture_t *fix = *state;
+
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "a", 1, 1, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 0);
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "a", 1, 5, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 3);
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "b", 1, 3, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 2);
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "a", 1, 3, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), -1);
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "a", 1, 3, NULL), SYM_EAGAIN);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 0);
+    assert_int_equal(sink_ledger_failed(fix->ledger), 4);
+    assert_int_equal(s_record(fix, SYM_KIND_DATA, "a", 1, 6, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 0);
+    assert_int_equal(s_record(fix, SYM_KIND_STATS, "a", 1, 9, NULL), SYM_OK);
+    assert_int_equal(sink_ledger_gap_change(fix->ledger), 0);
+}
+
 int
 main(void)
 {
@@ -251,6 +275,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_sink_ledger_eos_waits_for_late_records, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_sink_ledger_skips_stats_records,
+                                        s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_sink_ledger_gap_change_per_record,
                                         s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name("sink_ledger", tests, NULL, NULL);

@@ -245,6 +245,8 @@ test_sock_open_applies_the_policy(void **state)
     sym_sock_policy_default(&policy);
     policy.sndhwm = 17;
     policy.rcvhwm = 19;
+    policy.sndbuf = 8192;
+    policy.rcvbuf = 16384;
     policy.linger_ms = 23;
     policy.reconnect_ivl_ms = 29;
     policy.reconnect_ivl_max_ms = 310;
@@ -258,6 +260,8 @@ test_sock_open_applies_the_policy(void **state)
     assert_int_equal(zsock_type(sock), ZMQ_PULL);
     assert_int_equal(zsock_sndhwm(sock), 17);
     assert_int_equal(zsock_rcvhwm(sock), 19);
+    assert_int_equal(zsock_sndbuf(sock), 8192);
+    assert_int_equal(zsock_rcvbuf(sock), 16384);
     assert_int_equal(zsock_linger(sock), 23);
     assert_int_equal(zsock_reconnect_ivl(sock), 29);
     assert_int_equal(zsock_reconnect_ivl_max(sock), 310);
