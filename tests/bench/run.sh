@@ -290,6 +290,6 @@ ratio() { # a case left out by BENCH_ONLY has no ratio
     printf 'CSV source alone records/s:                  %s (target >= 1000000)\n' \
         "${med[src-csv.1]:-}"
 } >>"$table"
-tail -n 9 "$table"
+tail -n 8 "$table"
 cp "$table" "$out"
 echo "table written to $out"
