@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sym_err.h"
 #include "sym_time.h"
+
+/* Digits of %.17g, a sign, a point, an exponent and room to spare. */
+#define S_REAL_MAX 40
 
 /* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
 static size_t
@@ -149,6 +153,279 @@ sym_json_from_rec(const sym_rec_t *rec, const char *topic)
     json_decref(fields);
     json_decref(stream);
     return object;
+}
+
+/* Text written straight into a caller's buffer; a failed growth sticks. */
+typedef struct {
+    char **buf;
+    size_t *cap;
+    size_t len;
+    bool failed;
+} s_out_t;
+
+/* Room for n more bytes and the terminating NUL. */
+static bool
+s_room(s_out_t *out, size_t n)
+{
+    if (out->failed) {
+        return false;
+    }
+    if (out->len + n + 1 <= *out->cap) {
+        return true;
+    }
+    size_t cap = *out->cap ? *out->cap : 256;
+    while (cap < out->len + n + 1) {
+        cap *= 2;
+    }
+    char *grown = realloc(*out->buf, cap);
+    if (grown == NULL) {
+        out->failed = true;
+        return false;
+    }
+    *out->buf = grown;
+    *out->cap = cap;
+    return true;
+}
+
+static void
+s_put(s_out_t *out, const char *ptr, size_t len)
+{
+    if (s_room(out, len)) {
+        memcpy(*out->buf + out->len, ptr, len);
+        out->len += len;
+    }
+}
+
+/* One character of a JSON string: the escapes json_dumps writes. */
+static void
+s_put_char(s_out_t *out, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char esc[6] = {'\\', 0};
+    size_t n = 2;
+    switch (c) {
+    case '"':
+    case '\\':
+        esc[1] = (char) c;
+        break;
+    case '\b':
+        esc[1] = 'b';
+        break;
+    case '\f':
+        esc[1] = 'f';
+        break;
+    case '\n':
+        esc[1] = 'n';
+        break;
+    case '\r':
+        esc[1] = 'r';
+        break;
+    case '\t':
+        esc[1] = 't';
+        break;
+    default:
+        memcpy(esc + 1, "u00", 3);
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 0xf];
+        n = 6;
+    }
+    s_put(out, esc, n);
+}
+
+/* A quoted JSON string; bad UTF-8 bytes become U+FFFD as in s_text. */
+static void
+s_put_string(s_out_t *out, const char *ptr, size_t len)
+{
+    const unsigned char *p = (const unsigned char *) ptr;
+    s_put(out, "\"", 1);
+    size_t run = 0; /* bytes copied as they are, not yet written */
+    for (size_t i = 0; i < len;) {
+        size_t step = p[i] >= 0x20 && p[i] != '"' && p[i] != '\\'
+                          ? s_utf8_len(p + i, len - i)
+                          : 0;
+        if (step > 0) {
+            run += step;
+            i += step;
+            continue;
+        }
+        s_put(out, ptr + i - run, run);
+        run = 0;
+        if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\') {
+            s_put_char(out, p[i]);
+        } else {
+            s_put(out, "\xef\xbf\xbd", 3);
+        }
+        i++;
+    }
+    s_put(out, ptr + len - run, run);
+    s_put(out, "\"", 1);
+}
+
+/* A double as json_dumps writes it with 17 digits: %.17g, with ".0" when
+ * it would read back as an integer, and an exponent without '+' or
+ * leading zeros. */
+static void
+s_put_real(s_out_t *out, double value)
+{
+    char text[S_REAL_MAX];
+    int n = snprintf(text, sizeof text - 2, "%.17g", value);
+    if (n < 0 || (size_t) n >= sizeof text - 2) {
+        out->failed = true;
+        return;
+    }
+    char *exp = memchr(text, 'e', (size_t) n);
+    if (exp == NULL) {
+        if (memchr(text, '.', (size_t) n) == NULL) {
+            memcpy(text + n, ".0", 2);
+            n += 2;
+        }
+        s_put(out, text, (size_t) n);
+        return;
+    }
+    const char *digits = exp + 1;
+    bool negative = *digits == '-';
+    digits += *digits == '-' || *digits == '+' ? 1 : 0;
+    while (digits[0] == '0' && digits[1] != '\0') {
+        digits++;
+    }
+    s_put(out, text, (size_t) (exp - text) + 1);
+    s_put(out, "-", negative ? 1 : 0);
+    s_put(out, digits, (size_t) (text + n - digits));
+}
+
+static void
+s_put_int(s_out_t *out, int64_t value)
+{
+    char text[24];
+    char *p = text + sizeof text;
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t) value : (uint64_t) value;
+    do {
+        *--p = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0) {
+        *--p = '-';
+    }
+    s_put(out, p, (size_t) (text + sizeof text - p));
+}
+
+static void
+s_put_hex(s_out_t *out, const char *ptr, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (!s_room(out, len * 2 + 4)) {
+        return;
+    }
+    char *p = *out->buf + out->len;
+    *p++ = '"';
+    *p++ = '0';
+    *p++ = 'x';
+    for (size_t i = 0; i < len; i++) {
+        *p++ = digits[(unsigned char) ptr[i] >> 4];
+        *p++ = digits[(unsigned char) ptr[i] & 0xf];
+    }
+    *p++ = '"';
+    out->len = (size_t) (p - *out->buf);
+}
+
+static void
+s_put_value(s_out_t *out, const sym_val_t *val)
+{
+    switch (val->type) {
+    case SYM_VAL_BOOL:
+        s_put(out, val->as.b ? "true" : "false", val->as.b ? 4 : 5);
+        break;
+    case SYM_VAL_INT:
+        s_put_int(out, val->as.i);
+        break;
+    case SYM_VAL_UINT:
+        s_put_real(out, (double) val->as.u);
+        break;
+    case SYM_VAL_FLOAT:
+        if (isfinite(val->as.f)) {
+            s_put_real(out, val->as.f);
+        } else {
+            s_put(out, "null", 4);
+        }
+        break;
+    case SYM_VAL_STR:
+        s_put_string(out, val->as.s.ptr, val->as.s.len);
+        break;
+    case SYM_VAL_BIN:
+        s_put_hex(out, val->as.s.ptr, val->as.s.len);
+        break;
+    default:
+        s_put(out, "null", 4);
+    }
+}
+
+/* Names written straight must be distinct valid UTF-8 without NUL: an
+ * object keeps one value per name, and cleaning could make two equal. */
+static bool
+s_names_plain(const sym_rec_t *rec)
+{
+    for (uint32_t i = 0; i < rec->field_count; i++) {
+        const sym_str_t *name = &rec->fields[i].name;
+        const unsigned char *p = (const unsigned char *) name->ptr;
+        for (size_t at = 0; at < name->len;) {
+            size_t step = p[at] ? s_utf8_len(p + at, name->len - at) : 0;
+            if (step == 0) {
+                return false;
+            }
+            at += step;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            const sym_str_t *other = &rec->fields[j].name;
+            if (other->len == name->len &&
+                memcmp(other->ptr, name->ptr, name->len) == 0) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* The rare record whose names need an object's rules goes through one. */
+static int
+s_fields_text_slow(const sym_rec_t *rec, s_out_t *out)
+{
+    json_t *fields = sym_json_fields(rec);
+    char *text = fields
+                     ? json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                              JSON_REAL_PRECISION(17))
+                     : NULL;
+    json_decref(fields);
+    if (text) {
+        s_put(out, text, strlen(text));
+    }
+    free(text);
+    return text && !out->failed ? SYM_OK : SYM_ENOMEM;
+}
+
+int
+sym_json_fields_text(const sym_rec_t *rec, char **buf, size_t *cap, size_t *len)
+{
+    s_out_t out = {.buf = buf, .cap = cap};
+    int rc = SYM_OK;
+    if (!s_names_plain(rec)) {
+        rc = s_fields_text_slow(rec, &out);
+    } else {
+        s_put(&out, "{", 1);
+        for (uint32_t i = 0; i < rec->field_count; i++) {
+            const sym_field_t *field = &rec->fields[i];
+            s_put(&out, ",", i > 0 ? 1 : 0);
+            s_put_string(&out, field->name.ptr, field->name.len);
+            s_put(&out, ":", 1);
+            s_put_value(&out, &field->val);
+        }
+        s_put(&out, "}", 1);
+        rc = out.failed ? SYM_ENOMEM : SYM_OK;
+    }
+    if (rc == SYM_OK) {
+        (*buf)[out.len] = '\0';
+        *len = out.len;
+    }
+    return rc;
 }
 
 char *

@@ -245,7 +245,9 @@ s_open_source(ingest_t *self, char *err, size_t err_size)
 {
     const ingest_cfg_t *cfg = self->cfg;
     ingest_source_args_t args = {
-        .start_ns = sym_time_now_ns(),
+        /* The fleet starts with its first record, not at this open: the
+         * sockets connecting in between would age every event time. */
+        .start_ns = 0,
         .sim_expeditions = (uint64_t) cfg->sim_expeditions,
         .sim_channels = (uint64_t) cfg->sim_channels,
         .sim_rate = cfg->sim_rate,

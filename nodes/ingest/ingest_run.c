@@ -17,10 +17,12 @@
 #define S_FLUSH_NS (50 * SYM_NS_PER_MS) /* flush at least this often */
 #define S_SLICE_NS (50 * SYM_NS_PER_MS) /* longest sleep between checks */
 #define S_STOP_SEND_MS 500              /* last flush after a stop */
-/* A record due this soon is sent now: at high rates this turns one sleep
- * and one message per record into one per millisecond, and deadlines
- * stay absolute, so the rate over time is unchanged. */
-#define S_EARLY_NS SYM_NS_PER_MS
+/* A record due this soon is sent now rather than after a sleep that would
+ * overshoot it anyway. Records are never sent much before their event time:
+ * what is due at a wake-up goes out together, so at high rates one message
+ * per wake-up carries many records, and deadlines stay absolute, so the
+ * rate over time is unchanged. */
+#define S_EARLY_NS (SYM_NS_PER_MS / 50)
 
 int
 ingest_flush(ingest_t *self)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_time.h"
 
 #define S_TWO_PI 6.283185307179586
 #define S_DEG (180.0 / 3.141592653589793)
@@ -215,6 +216,9 @@ s_next(void *state, sym_rec_t *rec, ingest_where_t *where)
     *where = (ingest_where_t){.line = self->made};
     if (self->limit > 0 && self->made >= self->limit) {
         return SYM_ECLOSED;
+    }
+    if (self->start_ns == 0) {
+        self->start_ns = sym_time_now_ns();
     }
     s_stream_t *stream = s_pick(self);
     uint64_t index = stream->made++;

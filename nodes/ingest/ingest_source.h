@@ -18,7 +18,8 @@ typedef struct ingest_payload_t ingest_payload_t;
 /* What a source needs to open; each source reads only its own part. */
 typedef struct {
     const char *path;            /* file to read; NULL for stdin */
-    int64_t start_ns;            /* sim: wall time of the first record */
+    int64_t start_ns;            /* sim: wall time of the first record;
+                                    0: when the first is made */
     uint64_t sim_expeditions;    /* sim: expeditions */
     uint64_t sim_channels;       /* sim: channels per expedition */
     double sim_rate;             /* sim: records per second per stream, 0 max */

@@ -10,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "sym_err.h"
@@ -24,9 +23,6 @@
 #define S_BACKOFF_MAX_MS 5000
 /* How often a backoff wait looks at the stop flag. */
 #define S_STOP_POLL_MS 50
-
-#define S_FIELDS_FORMAT                                                        \
-    (JSON_COMPACT | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER)
 
 #define S_RECORD_COLUMNS                                                       \
     "(id bigserial PRIMARY KEY, topic text NOT NULL, stream text NOT NULL,"    \
@@ -116,6 +112,8 @@ typedef struct {
     char writer[160];            /* names this sink's batches */
     uint64_t batch_id;           /* of the last batch sent */
     bool is_away;                /* the server went away */
+    char *fields;                /* a record's fields as JSON, reused */
+    size_t fields_cap;           /* bytes allocated at fields */
 } s_pg_t;
 
 static int
@@ -453,6 +451,7 @@ s_close(sink_output_t *self)
     for (int i = 0; i < S_TABLE_COUNT; i++) {
         free(state->rows[i].ptr);
     }
+    free(state->fields);
     free(state);
     self->state = NULL;
 }
@@ -490,11 +489,13 @@ s_open(sink_output_t *self)
 static int
 s_put_fields(sink_output_t *self, s_buf_t *buf, const sym_rec_t *rec)
 {
-    json_t *fields = sym_json_fields(rec);
-    char *text = fields ? json_dumps(fields, S_FIELDS_FORMAT) : NULL;
-    json_decref(fields);
-    int rc = text ? s_put_text(buf, text, strlen(text), '\n') : SYM_ENOMEM;
-    free(text);
+    s_pg_t *state = self->state;
+    size_t len = 0;
+    int rc =
+        sym_json_fields_text(rec, &state->fields, &state->fields_cap, &len);
+    if (rc == SYM_OK) {
+        rc = s_put_text(buf, state->fields, len, '\n');
+    }
     if (rc != SYM_OK) {
         snprintf(self->error, sizeof self->error, "batch: out of memory");
     }

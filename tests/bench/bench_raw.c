@@ -20,6 +20,9 @@
  *                                         record until the end record
  *   bench_raw recv  ENDPOINT COUNT        bind a PULL, decode COUNT records,
  *                                         print the rate and latencies
+ *   bench_raw drain ENDPOINT              bind a PULL and discard every
+ *                                         message unread until stopped, so
+ *                                         a source is measured alone
  * Records carry the envelope of Symphony's wire format and four float
  * fields (about 120 bytes), the event time being the send schedule. A
  * record with q = 0 ends the run. */
@@ -238,6 +241,19 @@ s_recv(void *ctx, const char *endpoint, uint64_t count)
     return got == count ? 0 : 1;
 }
 
+static int
+s_drain(void *ctx, const char *endpoint)
+{
+    void *pull = s_socket(ctx, ZMQ_PULL, endpoint, 1);
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    while (zmq_msg_recv(&msg, pull, 0) >= 0) {
+    }
+    zmq_msg_close(&msg);
+    zmq_close(pull);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,9 +266,11 @@ main(int argc, char **argv)
         rc = s_relay(ctx, argv[2], argv[3]);
     } else if (argc == 4 && strcmp(argv[1], "recv") == 0) {
         rc = s_recv(ctx, argv[2], strtoull(argv[3], NULL, 10));
+    } else if (argc == 3 && strcmp(argv[1], "drain") == 0) {
+        rc = s_drain(ctx, argv[2]);
     } else {
         fprintf(stderr, "usage: bench_raw send EP COUNT RATE | relay IN OUT"
-                        " | recv EP COUNT\n");
+                        " | recv EP COUNT | drain EP\n");
     }
     zmq_ctx_term(ctx);
     return rc;

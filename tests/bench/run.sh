@@ -9,6 +9,7 @@ repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 build=${BENCH_BUILD_DIR:-$repo/build-bench}
 runs=${BENCH_RUNS:-3}
 count=${BENCH_COUNT:-2000000}     # records per max-rate run
+# BENCH_ONLY=REGEX runs only the cases whose names match (when profiling).
 paced_s=${BENCH_PACED_S:-3}       # seconds per paced run
 rate=100000                       # paced: records per second in total
 port=${BENCH_PORT:-18050}
@@ -19,9 +20,16 @@ ingest=$build/nodes/ingest/symphony-ingest
 transform=$build/nodes/transform/symphony-transform
 sink=$build/nodes/sink/symphony-sink
 pids=()
+pg_conninfo=""
+source "$repo/tests/integration/pg.sh"
 cleanup() {
     local pid
     for pid in "${pids[@]}"; do pkill -KILL -P "$pid" 2>/dev/null || true; done
+    if [[ -n $pg_conninfo ]]; then
+        sym_pg_as "$pg_bindir/pg_ctl" -D "$pg_dir/data" -m immediate stop \
+            >/dev/null 2>&1 || true
+        rm -rf "$pg_dir"
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -89,16 +97,44 @@ run_raw() { # run_raw hop|chain max|paced
     echo "$(echo "$n / $secs" | bc) $(echo "$cpu * 1000000 / $n" | bc -l) $p50 $p99 $p999 ${lost:-?} $rss"
 }
 
-run_sym() { # run_sym hop|chain max|paced null|sqlite
+# A PostgreSQL server of its own, started the way the integration tests
+# start theirs but with fsync on, as a server in service would run.
+pg_start() {
+    [[ -x $pg_bindir/initdb ]] || return 1
+    pg_port=$((port + 40))
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/symphony-bench-pg.XXXXXX")
+    (($(id -u) != 0)) || chown postgres: "$pg_dir"
+    sym_pg_as "$pg_bindir/initdb" -D "$pg_dir/data" -U symphony \
+        --auth=trust -E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1 || return 1
+    sym_pg_as "$pg_bindir/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
+        -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" \
+        start >/dev/null || return 1
+    pg_conninfo="host=127.0.0.1 port=$pg_port user=symphony dbname=postgres"
+}
+
+# The uri of a sink output; a database starts empty for every run.
+output_uri() {
+    case $1 in
+    null) echo null ;;
+    sqlite)
+        rm -f "$work/bench.db"*
+        echo "sqlite:$work/bench.db"
+        ;;
+    pg)
+        PGOPTIONS='-c client_min_messages=warning' psql -X -q -d "$pg_conninfo" -c "DROP TABLE IF EXISTS records, alarms,
+            streams, removals, sink_batches" >/dev/null
+        echo "postgres:$pg_conninfo"
+        ;;
+    esac
+}
+
+run_sym() { # run_sym hop|chain max|paced null|sqlite|pg
     local shape=$1 mode=$2 output=$3 n=$count sim_rate=0
     [[ $mode == paced ]] && { n=$((rate * paced_s)); sim_rate=$(echo "$rate / 12" | bc -l); }
-    local uri=null
-    if [[ $output == sqlite ]]; then
-        # A database is slower: fewer records keep the run short.
-        rm -f "$work/bench.db"*
-        uri="sqlite:$work/bench.db"
-        n=$((n / 4))
-    fi
+    local uri
+    uri=$(output_uri "$output")
+    # A database is slower: fewer records keep the run short.
+    [[ $output == null ]] || n=$((n / 4))
     timed sink "$sink" --pull "@$(ep 0)" --output "$uri" --exit-on-eos 12 \
         --latency-report --batch 20000
     wait_port 0
@@ -132,6 +168,44 @@ run_sym() { # run_sym hop|chain max|paced null|sqlite
     echo "$(echo "$n / $secs" | bc) $(echo "$cpu * 1000000 / $n" | bc -l) $p50 $p99 $p999 $lost $rss"
 }
 
+# A CSV file of telemetry rows for the CSV source: time, channel, values.
+csv_rows=$((count / 2))
+make_csv() {
+    awk -v n="$csv_rows" 'BEGIN {
+        print "time,channel,altitude_km,lat_deg,lon_deg,velocity_kms"
+        for (i = 0; i < n; i++)
+            printf "%d.%03d,%d,%.3f,%.4f,%.4f,%.3f\n", 1700000000 + i / 1000,
+                i % 1000, i % 4, 420 + i % 97, (i % 180) - 90.5,
+                (i % 360) - 180.25, 7.5 + (i % 13) / 100
+    }' >"$work/bench.csv"
+}
+
+# A source alone: the ingest pushes to a PULL that discards every message
+# unread, so the rate is the ingest's own, from its start to its exit once
+# the last message is handed over.
+run_src() { # run_src sim|csv
+    local n source
+    if [[ $1 == sim ]]; then
+        n=$((count * 2))
+        source=(--source sim --sim-rate 0 --sim-count "$n")
+    else
+        n=$csv_rows
+        [[ -s $work/bench.csv ]] || make_csv
+        source=(--source "file:$work/bench.csv" --time-field time)
+    fi
+    timed drain "$raw" drain "$(ep 0)"
+    wait_port 0
+    local start secs
+    start=$(now)
+    timed ingest "$ingest" "${source[@]}" --linger-ms -1 --push ">$(ep 0)"
+    wait "${pids[1]}"
+    secs=$(echo "$(now) - $start" | bc -l)
+    stop_all
+    local dropped
+    dropped=$(sed -n 's/.* stopped .* dropped=\([0-9]*\).*/\1/p' "$work/ingest.log")
+    echo "$(echo "$n / $secs" | bc) $(echo "$(cpu_of ingest) * 1000000 / $n" | bc -l) 0 0 0 ${dropped:-?} $(rss_of ingest)"
+}
+
 # median and spread (max - min) of column $1 of the lines in file $2
 median() { awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 spread() { awk -v c="$1" '{ print $c }' "$2" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.3g", hi - lo }'; }
@@ -145,7 +219,12 @@ cases=(
     "sym-chain-max|run_sym chain max null"
     "sym-chain-paced|run_sym chain paced null"
     "sym-chain-sqlite|run_sym chain max sqlite"
+    "src-sim|run_src sim"
+    "src-csv|run_src csv"
 )
+if pg_start; then
+    cases+=("sym-chain-pg|run_sym chain max pg")
+fi
 table=$work/table.txt
 {
     printf '# make bench, %s, %s cores, %d runs per case, median (spread)\n' \
@@ -156,6 +235,7 @@ table=$work/table.txt
 for entry in "${cases[@]}"; do
     name=${entry%%|*}
     cmd=${entry#*|}
+    [[ $name =~ ${BENCH_ONLY:-.} ]] || continue
     : >"$work/$name.runs"
     for ((i = 0; i < runs; i++)); do
         $cmd >>"$work/$name.runs"
@@ -186,19 +266,30 @@ for pid in "${pids[@]}"; do
 done
 stop_all
 
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { # a case left out by BENCH_ONLY has no ratio
+    if [[ -n $1 && -n $2 ]]; then echo "scale=2; $1 / $2" | bc -l; else echo -; fi
+}
 {
     printf 'idle RSS kB (sink transform ingest): %s\n' "$idle"
     printf 'ratio one hop / raw hop (records/s):         %s (target >= 1.5)\n' \
-        "$(ratio "${med[sym-hop-max.1]}" "${med[raw-hop-max.1]}")"
+        "$(ratio "${med[sym-hop-max.1]:-}" "${med[raw-hop-max.1]:-}")"
     printf 'ratio three stages / raw chain (records/s):  %s (target >= 2.0)\n' \
-        "$(ratio "${med[sym-chain-max.1]}" "${med[raw-chain-max.1]}")"
+        "$(ratio "${med[sym-chain-max.1]:-}" "${med[raw-chain-max.1]:-}")"
     printf 'ratio paced p50 latency / raw chain p50:     %s (target <= 1.3)\n' \
-        "$(ratio "${med[sym-chain-paced.3]}" "${med[raw-chain-paced.3]}")"
+        "$(ratio "${med[sym-chain-paced.3]:-}" "${med[raw-chain-paced.3]:-}")"
     printf 'SQLite sink records/s:                       %s (target >= 300000)\n' \
-        "${med[sym-chain-sqlite.1]}"
-    printf 'PostgreSQL sink: not measured (no PostgreSQL output on this branch)\n'
+        "${med[sym-chain-sqlite.1]:-}"
+    if [[ -n ${med[sym-chain-pg.1]:-} ]]; then
+        printf 'PostgreSQL sink records/s:                   %s (target >= 200000)\n' \
+            "${med[sym-chain-pg.1]}"
+    else
+        printf 'PostgreSQL sink: not measured (no server binaries)\n'
+    fi
+    printf 'sim source alone records/s:                  %s (target >= 3000000)\n' \
+        "${med[src-sim.1]:-}"
+    printf 'CSV source alone records/s:                  %s (target >= 1000000)\n' \
+        "${med[src-csv.1]:-}"
 } >>"$table"
-tail -n 6 "$table"
+tail -n 8 "$table"
 cp "$table" "$out"
 echo "table written to $out"

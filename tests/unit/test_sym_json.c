@@ -276,6 +276,63 @@ test_json_fields_alone(void **state)
     json_decref(fields);
 }
 
+/* The fields text written straight, read back, equals the object. */
+static void
+s_check_fields_text(const sym_rec_t *rec, char **buf, size_t *cap)
+{
+    size_t len = 0;
+    assert_int_equal(sym_json_fields_text(rec, buf, cap, &len), SYM_OK);
+    assert_int_equal(strlen(*buf), len);
+    json_error_t error;
+    json_t *read = json_loads(*buf, JSON_ALLOW_NUL, &error);
+    if (read == NULL) {
+        fail_msg("not JSON (%s): %s", error.text, *buf);
+    }
+    json_t *want = sym_json_fields(rec);
+    if (!json_equal(read, want)) {
+        char *text = json_dumps(want, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        fail_msg("fields text %s, object %s", *buf, text);
+    }
+    json_decref(read);
+    json_decref(want);
+}
+
+static void
+test_json_fields_text_matches_the_object(void **state)
+{
+    sym_rec_t *rec = *state;
+    char *buf = NULL;
+    size_t cap = 0;
+    s_check_fields_text(rec, &buf, &cap);
+    assert_string_equal(buf, "{}");
+
+    assert_int_equal(sym_rec_set_double(rec, "a", 0.1 + 0.2), SYM_OK);
+    assert_int_equal(sym_rec_set_double(rec, "b", 1e20), SYM_OK);
+    assert_int_equal(sym_rec_set_double(rec, "c", -1.5e-7), SYM_OK);
+    assert_int_equal(sym_rec_set_double(rec, "d", 42.0), SYM_OK);
+    assert_int_equal(sym_rec_set_double(rec, "nan", NAN), SYM_OK);
+    assert_int_equal(sym_rec_set_int(rec, "min", INT64_MIN), SYM_OK);
+    s_set(rec, "u", (sym_val_t){.type = SYM_VAL_UINT, .as.u = UINT64_MAX});
+    s_set(rec, "ok", (sym_val_t){.type = SYM_VAL_BOOL, .as.b = false});
+    s_set(rec, "none", (sym_val_t){.type = SYM_VAL_NIL});
+    s_set(rec, "bin", (sym_val_t){.type = SYM_VAL_BIN, .as.s = {"\x01", 1}});
+    assert_int_equal(
+        sym_rec_set_str(rec, "q\"\\", "a\0\n\x1f\"\xff\xc3\xa4/", 9), SYM_OK);
+    s_check_fields_text(rec, &buf, &cap);
+    assert_non_null(strstr(buf, "\"a\":0.30000000000000004,\"b\":1e20,"
+                                "\"c\":-1.4999999999999999e-7,\"d\":42.0,"));
+    assert_non_null(
+        strstr(buf, "\"a\\u0000\\n\\u001F\\\"" S_REPLACEMENT "\xc3\xa4/\""));
+
+    /* Names an object would merge or clean take the object's way. */
+    sym_rec_reset(rec);
+    assert_int_equal(sym_rec_set_stream(rec, "st", 2), SYM_OK);
+    assert_int_equal(sym_rec_set_int(rec, "n\xfe", 1), SYM_OK);
+    assert_int_equal(sym_rec_set_int(rec, "n\xff", 2), SYM_OK);
+    s_check_fields_text(rec, &buf, &cap);
+    free(buf);
+}
+
 int
 main(void)
 {
@@ -292,6 +349,7 @@ main(void)
         S_TEST(test_json_precision_follows_the_flag),
         S_TEST(test_json_pretty_spreads_over_lines),
         S_TEST(test_json_fields_alone),
+        S_TEST(test_json_fields_text_matches_the_object),
 #undef S_TEST
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
