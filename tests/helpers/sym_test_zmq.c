@@ -229,7 +229,7 @@ s_push(const char *endpoint, int argc, char **argv)
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_PUSH);
     int timeout_ms = 3000;
-    int linger_ms = 5000;
+    int linger_ms = -1; /* every counted message is delivered */
     zmq_setsockopt(sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
     if (zmq_connect(sock, endpoint) != 0) {
