@@ -4,6 +4,7 @@
 #include "sym_main.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "sym_err.h"
 #include "sym_log.h"
@@ -50,4 +51,17 @@ sym_main_fail(const sym_main_t *info, int rc, const char *err)
 {
     fprintf(stderr, "symphony-%s: %s\n", info->node, err);
     return rc == SYM_EINVAL ? 2 : 1;
+}
+
+int
+sym_main(const sym_main_t *info, void *cfg, size_t cfg_size, int argc,
+         char **argv, sym_main_run_fn run)
+{
+    memset(cfg, 0, cfg_size);
+    int code = sym_main_begin(info, cfg, argc, argv);
+    if (code < 0) {
+        code = run(cfg);
+    }
+    sym_opt_free(info->options, cfg);
+    return code;
 }

@@ -23,6 +23,15 @@ typedef struct {
  * "symphony-<node>: <what is wrong>". */
 int sym_main_begin(const sym_main_t *info, void *cfg, int argc, char **argv);
 
+/* A node's work once its options are read: returns the exit code. */
+typedef int (*sym_main_run_fn)(const void *cfg);
+
+/* The whole of a node's main(): zero cfg (cfg_size bytes), begin as
+ * above, call run when the node should run, and free what the options
+ * allocated. Returns the process exit code. */
+int sym_main(const sym_main_t *info, void *cfg, size_t cfg_size, int argc,
+             char **argv, sym_main_run_fn run);
+
 /* Report that the node could not be built (err says why) and give the
  * exit code: 2 when rc is SYM_EINVAL (a bad setting), else 1. */
 int sym_main_fail(const sym_main_t *info, int rc, const char *err);

@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "ingest.h"
 #include "sym_err.h"
@@ -18,8 +17,9 @@ static const sym_main_t s_main = {
 
 /* Build, run and destroy the node. Returns the process exit code. */
 static int
-s_run(const ingest_cfg_t *cfg)
+s_run(const void *arg)
 {
+    const ingest_cfg_t *cfg = arg;
     char err[1024] = "";
     int rc = SYM_OK;
     ingest_t *ingest = ingest_new(cfg, &rc, err, sizeof err);
@@ -35,11 +35,5 @@ int
 main(int argc, char **argv)
 {
     ingest_cfg_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int code = sym_main_begin(&s_main, &cfg, argc, argv);
-    if (code < 0) {
-        code = s_run(&cfg);
-    }
-    sym_opt_free(ingest_opt_table, &cfg);
-    return code;
+    return sym_main(&s_main, &cfg, sizeof cfg, argc, argv, s_run);
 }

@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "sink.h"
 #include "sym_err.h"
@@ -88,8 +87,9 @@ static const sym_main_t s_main = {
 
 /* Build, run and destroy the node. Returns the process exit code. */
 static int
-s_run(const sink_cfg_t *cfg)
+s_run(const void *arg)
 {
+    const sink_cfg_t *cfg = arg;
     char err[1024] = "";
     int rc = SYM_OK;
     sink_t *sink = sink_new(cfg, &rc, err, sizeof err);
@@ -105,11 +105,5 @@ int
 main(int argc, char **argv)
 {
     sink_cfg_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int code = sym_main_begin(&s_main, &cfg, argc, argv);
-    if (code < 0) {
-        code = s_run(&cfg);
-    }
-    sym_opt_free(s_opts, &cfg);
-    return code;
+    return sym_main(&s_main, &cfg, sizeof cfg, argc, argv, s_run);
 }

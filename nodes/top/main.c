@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "sym_err.h"
@@ -59,8 +58,9 @@ static const sym_main_t s_main = {
 
 /* Build, run and destroy top. Returns the process exit code. */
 static int
-s_run(const top_cfg_t *cfg)
+s_run(const void *arg)
 {
+    const top_cfg_t *cfg = arg;
     char err[1024] = "";
     int rc = SYM_OK;
     bool is_terminal = !cfg->is_plain && isatty(fileno(stdout));
@@ -77,11 +77,5 @@ int
 main(int argc, char **argv)
 {
     top_cfg_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int code = sym_main_begin(&s_main, &cfg, argc, argv);
-    if (code < 0) {
-        code = s_run(&cfg);
-    }
-    sym_opt_free(s_opts, &cfg);
-    return code;
+    return sym_main(&s_main, &cfg, sizeof cfg, argc, argv, s_run);
 }

@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: MIT */
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "sym_err.h"
 #include "sym_main.h"
@@ -24,8 +23,9 @@ static const sym_main_t s_main = {
 
 /* Build, run and destroy the node. Returns the process exit code. */
 static int
-s_run(const transform_cfg_t *cfg)
+s_run(const void *arg)
 {
+    const transform_cfg_t *cfg = arg;
     char err[1024] = "";
     int rc = SYM_OK;
     transform_t *transform = transform_new(cfg, &rc, err, sizeof err);
@@ -41,11 +41,5 @@ int
 main(int argc, char **argv)
 {
     transform_cfg_t cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int code = sym_main_begin(&s_main, &cfg, argc, argv);
-    if (code < 0) {
-        code = s_run(&cfg);
-    }
-    sym_opt_free(transform_options, &cfg);
-    return code;
+    return sym_main(&s_main, &cfg, sizeof cfg, argc, argv, s_run);
 }
