@@ -228,7 +228,7 @@ s_push(const char *endpoint, int argc, char **argv)
     }
     void *ctx = zmq_ctx_new();
     void *sock = zmq_socket(ctx, ZMQ_PUSH);
-    int timeout_ms = 3000;
+    int timeout_ms = 10000;
     int linger_ms = -1; /* every counted message is delivered */
     zmq_setsockopt(sock, ZMQ_SNDTIMEO, &timeout_ms, sizeof timeout_ms);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger_ms, sizeof linger_ms);
@@ -239,18 +239,24 @@ s_push(const char *endpoint, int argc, char **argv)
     }
     long sent = 0;
     double until = s_now() + seconds;
+    bool is_stuck = false;
     for (long round = 0; seconds > 0 ? s_now() < until : round < repeat;
          round++) {
         long n = s_send_all(sock, frames, count);
         if (n < 0) {
+            is_stuck = true;
             break;
         }
         sent += n;
     }
     printf("%ld\n", sent);
+    if (is_stuck) {
+        fprintf(stderr, "sym-test-zmq: %s took no message for %d ms\n",
+                endpoint, timeout_ms);
+    }
     zmq_close(sock);
     zmq_ctx_term(ctx);
-    return 0;
+    return is_stuck ? 1 : 0;
 }
 
 static int
