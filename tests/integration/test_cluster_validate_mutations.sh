@@ -95,6 +95,13 @@ run_validate "demo.cluster as it is"
 ((rc == 0)) || fail "demo.cluster does not validate: $out"
 pass "demo.cluster validates"
 
+# Mutants that once broke validate, whatever the seed: an empty tcp host
+# on a connect stopped bash on an unbound variable.
+line=${node_lines[${#node_lines[@]} - 1]}
+write_mutant "$line" "${demo[line]//>tcp:\/\/127.0.0.1:/>tcp://:}"
+expect_rejected "empty tcp host on line $((line + 1))" $((line + 1))
+pass "mutants that once broke validate are rejected"
+
 for ((n = 0; n < per_kind; n++)); do
     pick_line
     text=${demo[line]}
