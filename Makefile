@@ -41,9 +41,11 @@ bench:
 	@cmake --build build-bench -j $(JOBS)
 	@tests/bench/run.sh
 
-# Each fuzz target for FUZZ_SECONDS, one after the other. New inputs go to
-# $(FUZZ_DIR)/corpus (copy the useful ones to tests/fuzz/corpus); a crash
-# lands in tests/fuzz/crashes/<target>/, where `make test` replays it.
+# Each fuzz target for FUZZ_SECONDS (or until FUZZ_RUNS executions, when
+# that comes first), one after the other, at the lowest CPU priority. New
+# inputs go to $(FUZZ_DIR)/corpus (merge the useful ones into
+# tests/fuzz/corpus); a crash lands in tests/fuzz/crashes/<target>/, where
+# `make test` replays it. The counts also go to $(FUZZ_DIR)/counts.txt.
 fuzz:
 	@deploy/install-deps fuzz
 	@CC=clang cmake -S . -B $(FUZZ_DIR) -DSYM_FUZZ=ON \
@@ -51,15 +53,19 @@ fuzz:
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target sym_fuzzers
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$t tests/fuzz/crashes/$$t; \
-		$(FUZZ_DIR)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		start=$$(date +%s); \
+		nice -n 19 $(FUZZ_DIR)/tests/fuzz/fuzz_$$t \
+			-max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
 			-max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=1024 \
 			-print_final_stats=1 \
 			-artifact_prefix=tests/fuzz/crashes/$$t/ \
 			$(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t \
 			2>$(FUZZ_DIR)/$$t.log || { tail -40 $(FUZZ_DIR)/$$t.log; \
 			exit 1; }; \
-		printf '%-6s %s\n' $$t "$$(grep -h 'stat::number_of_executed_units' \
-			$(FUZZ_DIR)/$$t.log | awk '{print $$2}') executions"; \
+		printf '%-6s %12s executions in %ss, %s\n' $$t \
+			"$$(awk '/stat::number_of_executed_units/ {print $$2}' \
+			$(FUZZ_DIR)/$$t.log)" $$(($$(date +%s) - start)) \
+			"$$(date -u +%F)" | tee -a $(FUZZ_DIR)/counts.txt; \
 	done
 
 install: build

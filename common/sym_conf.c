@@ -128,6 +128,37 @@ fail:
     return NULL;
 }
 
+/* Read up to limit + 1 bytes of file into a buffer that grows with
+ * what is read: allocating the whole limit made every load of a small
+ * file fault in megabytes. Returns the NUL-terminated text, or NULL
+ * when out of memory or on a read error. */
+static char *
+s_read_all(FILE *file, size_t limit, size_t *len)
+{
+    char *text = NULL;
+    size_t cap = 4096;
+    *len = 0;
+    while (true) {
+        char *grown = realloc(text, cap + 1);
+        if (grown == NULL) {
+            free(text);
+            return NULL;
+        }
+        text = grown;
+        *len += fread(text + *len, 1, cap - *len, file);
+        if (*len < cap || cap > limit) {
+            break;
+        }
+        cap = cap * 2 > limit ? limit + 1 : cap * 2;
+    }
+    if (ferror(file)) {
+        free(text);
+        return NULL;
+    }
+    text[*len] = '\0';
+    return text;
+}
+
 sym_conf_t *
 sym_conf_load(const char *path, char *err, size_t err_size)
 {
@@ -136,9 +167,9 @@ sym_conf_load(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    char *text = malloc(SYM_CONF_MAX_BYTES + 1);
-    size_t len = text ? fread(text, 1, SYM_CONF_MAX_BYTES + 1, file) : 0;
-    bool failed = text == NULL || ferror(file);
+    size_t len = 0;
+    char *text = s_read_all(file, SYM_CONF_MAX_BYTES, &len);
+    bool failed = text == NULL;
     fclose(file);
 
     sym_conf_t *self = NULL;

@@ -268,25 +268,36 @@ s_on_row(int terminator, void *user)
     load->cell_count = 0;
 }
 
-static char *
-s_read_file(const char *path, size_t *len, char *err, size_t err_size)
+/* Feed the file to libcsv a chunk at a time: a dictionary is a few
+ * kilobytes, and a buffer of the whole limit made every load fault in
+ * megabytes. Returns SYM_OK or SYM_EINVAL with err set. */
+static int
+s_parse_file(FILE *file, const char *path, struct csv_parser *parser,
+             s_load_t *load)
 {
-    FILE *file = fopen(path, "rb");
-    char *buf = file ? malloc(S_MAX_FILE_BYTES) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, S_MAX_FILE_BYTES, file);
+    char chunk[16384];
+    size_t total = 0;
+    size_t got = 0;
+    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0) {
+        total += got;
+        if (total > S_MAX_FILE_BYTES) {
+            snprintf(load->err, load->err_size,
+                     "dictionary '%s' is larger than %d bytes", path,
+                     S_MAX_FILE_BYTES);
+            return SYM_EINVAL;
+        }
+        if (csv_parse(parser, chunk, got, s_on_cell, s_on_row, load) != got) {
+            snprintf(load->err, load->err_size, "dictionary '%s': %s", path,
+                     csv_strerror(csv_error(parser)));
+            return SYM_EINVAL;
+        }
     }
-    if (file == NULL || buf == NULL || ferror(file) ||
-        *len == S_MAX_FILE_BYTES) {
-        snprintf(err, err_size, "cannot read dictionary '%s': %s", path,
-                 file ? "too big or unreadable" : strerror(errno));
-        free(buf);
-        buf = NULL;
+    if (ferror(file)) {
+        snprintf(load->err, load->err_size, "cannot read dictionary '%s'",
+                 path);
+        return SYM_EINVAL;
     }
-    if (file) {
-        fclose(file);
-    }
-    return buf;
+    return SYM_OK;
 }
 
 int
@@ -298,26 +309,24 @@ ingest_ccsds_dict_load(ingest_ccsds_dict_t *self, uint16_t apid,
         snprintf(err, err_size, "APID %u is above 2047", apid);
         return SYM_EINVAL;
     }
-    size_t len = 0;
-    char *text = s_read_file(path, &len, err, err_size);
-    if (text == NULL) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        snprintf(err, err_size, "cannot read dictionary '%s': %s", path,
+                 strerror(errno));
         return SYM_EINVAL;
     }
     s_load_t load = {
         .dict = self, .apid = apid, .err = err, .err_size = err_size};
     struct csv_parser parser;
     if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
-        free(text);
+        fclose(file);
         return SYM_ENOMEM;
     }
-    if (csv_parse(&parser, text, len, s_on_cell, s_on_row, &load) != len) {
-        snprintf(err, err_size, "dictionary '%s': %s", path,
-                 csv_strerror(csv_error(&parser)));
-        load.rc = SYM_EINVAL;
-    }
+    int rc = s_parse_file(file, path, &parser, &load);
+    fclose(file);
+    load.rc = rc == SYM_OK ? load.rc : rc;
     csv_fini(&parser, s_on_cell, s_on_row, &load);
     csv_free(&parser);
-    free(text);
     if (load.rc == SYM_OK && !load.has_header) {
         snprintf(err, err_size, "dictionary '%s' is empty", path);
         load.rc = SYM_EINVAL;

@@ -14,11 +14,16 @@
 #include "ingest_ccsds.h"
 #include "sym_err.h"
 
+/* The buffer starts small and doubles up to S_CAP while a unit does not
+ * fit: most units are small, and a buffer of the largest one for every
+ * connection or file cost a megabyte each. */
 #define S_CAP (INGEST_UNIT_MAX + 64 * 1024)
+#define S_FIRST_CAP (64 * 1024)
 
 struct ingest_framer_t {
     ingest_framing_t framing;
     uint8_t *buf;
+    size_t cap;     /* bytes allocated at buf */
     size_t start;   /* first byte not yet handed out */
     size_t end;     /* end of the bytes read */
     uint64_t base;  /* stream offset of buf[0] */
@@ -47,7 +52,8 @@ ingest_framer_new(ingest_framing_t framing)
     ingest_framer_t *self = calloc(1, sizeof *self);
     if (self) {
         self->framing = framing;
-        self->buf = malloc(S_CAP);
+        self->buf = malloc(S_FIRST_CAP);
+        self->cap = S_FIRST_CAP;
     }
     if (self && self->buf == NULL) {
         free(self);
@@ -82,6 +88,21 @@ ingest_framer_units(const ingest_framer_t *self)
     return self->units;
 }
 
+/* Room for more of a unit that fills the buffer. The unit checks keep
+ * units within INGEST_UNIT_MAX, so a full buffer is never at S_CAP. */
+static int
+s_grow(ingest_framer_t *self)
+{
+    size_t cap = self->cap * 2 < S_CAP ? self->cap * 2 : S_CAP;
+    uint8_t *grown = cap > self->cap ? realloc(self->buf, cap) : NULL;
+    if (grown == NULL) {
+        return SYM_ENOMEM;
+    }
+    self->buf = grown;
+    self->cap = cap;
+    return SYM_OK;
+}
+
 int
 ingest_framer_fill(ingest_framer_t *self, int fd, int wait_ms)
 {
@@ -95,13 +116,16 @@ ingest_framer_fill(ingest_framer_t *self, int fd, int wait_ms)
         self->end -= self->start;
         self->start = 0;
     }
+    if (self->end == self->cap && s_grow(self) != SYM_OK) {
+        return SYM_EIO;
+    }
     struct pollfd item = {.fd = fd, .events = POLLIN};
     int ready = poll(&item, 1, wait_ms);
     if (ready == 0 || (ready < 0 && errno == EINTR)) {
         return SYM_EAGAIN;
     }
     ssize_t got =
-        ready < 0 ? -1 : read(fd, self->buf + self->end, S_CAP - self->end);
+        ready < 0 ? -1 : read(fd, self->buf + self->end, self->cap - self->end);
     if (got > 0) {
         self->end += (size_t) got;
         return SYM_OK;
@@ -147,6 +171,10 @@ s_next_line(ingest_framer_t *self, const uint8_t **unit, size_t *len,
     const uint8_t *newline = memchr(from, '\n', avail);
     if (newline == NULL && avail > INGEST_UNIT_MAX) {
         return s_skip_long(self, UINT64_MAX, reason);
+    }
+    /* A read can bring a long line and its end at once. */
+    if (newline != NULL && (size_t) (newline - from) > INGEST_UNIT_MAX) {
+        return s_skip_long(self, (uint64_t) (newline - from) + 1, reason);
     }
     if (newline == NULL) {
         if (!self->is_eof || avail == 0) {

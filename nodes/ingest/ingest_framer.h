@@ -26,9 +26,10 @@ typedef struct ingest_framer_t ingest_framer_t;
 ingest_framer_t *ingest_framer_new(ingest_framing_t framing);
 void ingest_framer_destroy(ingest_framer_t **self_p);
 
-/* Wait up to wait_ms for fd to be readable and read what is there.
- * Returns SYM_OK when bytes were read, SYM_EAGAIN when none came,
- * SYM_ECLOSED at the end of the input, SYM_EIO on a read failure. */
+/* Wait up to wait_ms for fd to be readable and read what is there; the
+ * buffer grows while a unit does not fit. Returns SYM_OK when bytes were
+ * read, SYM_EAGAIN when none came, SYM_ECLOSED at the end of the input,
+ * SYM_EIO on a read failure (or no memory to grow the buffer). */
 int ingest_framer_fill(ingest_framer_t *self, int fd, int wait_ms);
 
 /* The next complete unit, valid until the next call; *offset is where

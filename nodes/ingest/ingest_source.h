@@ -86,4 +86,20 @@ int ingest_jsonl_parse(const char *line, size_t len, sym_rec_t *rec,
  * it). Returns val->type. */
 sym_val_type_t ingest_csv_value(const char *text, size_t len, sym_val_t *val);
 
+/* One frame of a ZeroMQ message. */
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+} ingest_frame_t;
+
+/* One message of a foreign ZeroMQ producer into rec: the payload frame
+ * (the second of a [topic, payload] envelope, else the only one)
+ * through payload, and an envelope's topic as field "topic". count is
+ * the number of frames received; frames holds the first ones, up to
+ * two. Returns what ingest_payload_parse returns, or SYM_EDECODE with
+ * where->reason wrong-frame-count or too-big. */
+int ingest_zmq_parse(ingest_payload_t *payload, bool is_envelope,
+                     const ingest_frame_t *frames, int count, sym_rec_t *rec,
+                     ingest_where_t *where);
+
 #endif

@@ -60,25 +60,40 @@ s_receive(s_zmq_t *self)
     return count;
 }
 
-static int
-s_parse(s_zmq_t *self, int count, sym_rec_t *rec, ingest_where_t *where)
+int
+ingest_zmq_parse(ingest_payload_t *payload, bool is_envelope,
+                 const ingest_frame_t *frames, int count, sym_rec_t *rec,
+                 ingest_where_t *where)
 {
-    int wanted = self->is_envelope ? 2 : 1;
+    int wanted = is_envelope ? 2 : 1;
     if (count != wanted) {
         sym_rec_reset(rec);
         where->reason = "wrong-frame-count";
         return SYM_EDECODE;
     }
-    zmq_msg_t *body = &self->frames[wanted - 1];
-    int rc = ingest_payload_parse(self->payload, zmq_msg_data(body),
-                                  zmq_msg_size(body), rec, where);
-    if (rc == SYM_OK && self->is_envelope) {
-        rc = sym_rec_set_str(rec, "topic", zmq_msg_data(&self->frames[0]),
-                             zmq_msg_size(&self->frames[0]));
+    const ingest_frame_t *body = &frames[wanted - 1];
+    int rc = ingest_payload_parse(payload, body->data, body->size, rec, where);
+    if (rc == SYM_OK && is_envelope) {
+        rc = sym_rec_set_str(rec, "topic", (const char *) frames[0].data,
+                             frames[0].size);
         where->reason = rc == SYM_OK ? NULL : "too-big";
         rc = rc == SYM_OK ? SYM_OK : SYM_EDECODE;
     }
     return rc;
+}
+
+/* The kept frames of the message just received, as the parser takes
+ * them. */
+static int
+s_parse(s_zmq_t *self, int count, sym_rec_t *rec, ingest_where_t *where)
+{
+    ingest_frame_t frames[S_MAX_FRAMES];
+    for (int i = 0; i < count && i < S_MAX_FRAMES; i++) {
+        frames[i] = (ingest_frame_t){.data = zmq_msg_data(&self->frames[i]),
+                                     .size = zmq_msg_size(&self->frames[i])};
+    }
+    return ingest_zmq_parse(self->payload, self->is_envelope, frames, count,
+                            rec, where);
 }
 
 static int

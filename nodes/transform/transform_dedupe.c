@@ -50,7 +50,11 @@ s_destroy(transform_step_t *step)
         return;
     }
     zhashx_destroy(&self->seen);
-    for (size_t i = 0; self->ring && i < self->window; i++) {
+    /* Slots are first filled in index order, so those holding a key are
+     * a prefix: stopping at the first empty one spares a free() per
+     * unused slot of a large window. */
+    for (size_t i = 0; self->ring && i < self->window && self->ring[i].text;
+         i++) {
         free(self->ring[i].text);
     }
     free(self->ring);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional in a target, as with libFuzzer: its one-time set-up. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int
 s_replay_file(const char *path)
@@ -58,6 +60,9 @@ s_replay_dir(const char *dir)
 int
 main(int argc, char **argv)
 {
+    if (LLVMFuzzerInitialize != NULL) {
+        LLVMFuzzerInitialize(&argc, &argv);
+    }
     int total = 0;
     for (int i = 1; i < argc; i++) {
         int count = s_replay_dir(argv[i]);

@@ -33,9 +33,19 @@ void
 fuzz_source_run(const ingest_source_ops_t *ops, const uint8_t *data,
                 size_t size)
 {
+    ingest_source_args_t args = {0};
+    fuzz_source_run_with(ops, &args, data, size);
+}
+
+void
+fuzz_source_run_with(const ingest_source_ops_t *ops,
+                     const ingest_source_args_t *given, const uint8_t *data,
+                     size_t size)
+{
     const char *path = fuzz_scratch_write(data, size);
     assert(path != NULL);
-    ingest_source_args_t args = {.path = path};
+    ingest_source_args_t args = *given;
+    args.path = path;
     void *state = NULL;
     char err[256];
     if (ops->open(&args, &state, err, sizeof err) != SYM_OK) {

@@ -14,6 +14,12 @@
 void fuzz_source_run(const ingest_source_ops_t *ops, const uint8_t *data,
                      size_t size);
 
+/* The same with the other arguments a source takes (framing, payload);
+ * the path is set to the scratch file's. */
+void fuzz_source_run_with(const ingest_source_ops_t *ops,
+                          const ingest_source_args_t *args, const uint8_t *data,
+                          size_t size);
+
 /* Write data to the scratch file; returns its path, or NULL. */
 const char *fuzz_scratch_write(const uint8_t *data, size_t size);
 
