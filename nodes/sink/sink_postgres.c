@@ -34,14 +34,16 @@
     " event_ns bigint NOT NULL, ingest_ns bigint NOT NULL,"                    \
     " stored_ns bigint NOT NULL, fields jsonb NOT NULL)"
 
-/* The advisory lock keeps two sinks from creating the tables at once. */
+/* The advisory lock keeps two sinks from creating the tables at once.
+ * Records arrive about in event time order, so a BRIN index finds a time
+ * range across streams at a fraction of a B-tree's cost per row. */
 static const char s_schema[] =
     "BEGIN;"
     "SELECT pg_advisory_xact_lock(7945031);"
     "CREATE TABLE IF NOT EXISTS records" S_RECORD_COLUMNS ";"
     "CREATE INDEX IF NOT EXISTS records_stream_time"
     " ON records(stream, event_ns);"
-    "CREATE INDEX IF NOT EXISTS records_time ON records(event_ns);"
+    "CREATE INDEX IF NOT EXISTS records_time ON records USING brin(event_ns);"
     "CREATE TABLE IF NOT EXISTS alarms" S_RECORD_COLUMNS ";"
     "CREATE INDEX IF NOT EXISTS alarms_stream_time"
     " ON alarms(stream, event_ns);"
