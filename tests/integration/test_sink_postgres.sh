@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_sink_postgres.sh: the sink's postgres output against a real server:
 # the demo data lands with the same counts as in SQLite, and a server
-# restart in the middle of a run loses no row and doubles none.
+# restart in the middle of a run loses no row and doubles none, and a
+# batch the server refuses is dropped and counted.
 # Copyright (c) 2026 The Symphony authors
 # SPDX-License-Identifier: MIT
 set -euo pipefail
@@ -98,5 +99,34 @@ lost=$(query "SELECT sum(lost) FROM streams")
     fail "after the restart: stored=$stored distinct=$distinct" \
         "expected=$expected lost=$lost"
 pass "after a restart mid-run all 6000 rows are stored once, none lost"
+
+# Batches the server refuses while their COPY streams (here a constraint
+# every row breaks) are dropped and counted; the connection stays usable
+# and the batches after the constraint is gone land.
+query "TRUNCATE records, alarms, streams, removals, sink_batches" >/dev/null
+query "ALTER TABLE records ADD CONSTRAINT refuse_all CHECK (seq < 0)
+    NOT VALID" >/dev/null
+sym_free_port refuse_port
+"$(sym_bin sink)" --name sink3 --pull "@tcp://127.0.0.1:$refuse_port" \
+    --output "postgres:$pg_conninfo" --exit-on-eos 4 --batch 400 \
+    2>"$work_dir/sink3.log" &
+sink_pid=$!
+pids+=("$sink_pid")
+"$(sym_bin ingest)" --name sim3 --source sim --sim-expeditions 1 \
+    --sim-channels 4 --sim-rate 500 --sim-count 6000 \
+    --push ">tcp://127.0.0.1:$refuse_port" 2>"$work_dir/sim3.log" &
+pids+=($!)
+eventually 20 grep -q 'write failed, batch dropped' "$work_dir/sink3.log" ||
+    fail "no batch refused: $(tail -n 5 "$work_dir/sink3.log")"
+query "ALTER TABLE records DROP CONSTRAINT refuse_all" >/dev/null
+sym_wait_pid "$sink_pid" 60 || true
+line=$(grep ' stopped ' "$work_dir/sink3.log") || fail "sink3 did not stop"
+logged=$(sed -n 's/.* stored=\([0-9]*\).*/\1/p' <<<"$line")
+dropped=$(sed -n 's/.* drop_write=\([0-9]*\).*/\1/p' <<<"$line")
+stored=$(query "SELECT count(*) FROM records")
+((dropped > 0 && stored > 0 && stored == logged &&
+    stored + dropped == 6000)) ||
+    fail "refused batches: stored=$stored logged=$logged dropped=$dropped"
+pass "refused batches are dropped and counted, the next ones land"
 
 sym_done
