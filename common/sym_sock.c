@@ -152,6 +152,31 @@ sym_endpoint_check_list(const char *list, bool default_bind, char *err,
     return count;
 }
 
+/* Senders ping their peers with ZMTP heartbeats; receivers leave that to
+ * the kernel's TCP keepalive. libzmq 4.3.4 aborts (!_io_error in
+ * stream_engine_base.cpp) when a heartbeat timer writes on a connection
+ * whose peer hung up while the receiver had stopped reading it for
+ * backpressure, and a receiver under backpressure is Symphony's normal
+ * case. A sender never stops reading, so its heartbeats are safe, and
+ * keepalive probes are answered by the kernel, reading or not. */
+static void
+s_apply_liveness(zsock_t *sock, const sym_sock_policy_t *policy)
+{
+    int type = zsock_type(sock);
+    if (type == ZMQ_PUB || type == ZMQ_PUSH) {
+        zsock_set_heartbeat_ivl(sock, policy->heartbeat_ivl_ms);
+        zsock_set_heartbeat_timeout(sock, policy->heartbeat_timeout_ms);
+        return;
+    }
+    int ivl_s =
+        policy->heartbeat_ivl_ms < 1000 ? 1 : policy->heartbeat_ivl_ms / 1000;
+    int probes = policy->heartbeat_timeout_ms / (ivl_s * 1000);
+    zsock_set_tcp_keepalive(sock, 1);
+    zsock_set_tcp_keepalive_idle(sock, ivl_s);
+    zsock_set_tcp_keepalive_intvl(sock, ivl_s);
+    zsock_set_tcp_keepalive_cnt(sock, probes > 0 ? probes : 1);
+}
+
 static void
 s_apply_policy(zsock_t *sock, const sym_sock_policy_t *policy)
 {
@@ -168,9 +193,7 @@ s_apply_policy(zsock_t *sock, const sym_sock_policy_t *policy)
     zsock_set_reconnect_ivl_max(sock, policy->reconnect_ivl_max_ms);
     zsock_set_maxmsgsize(sock, (int) policy->max_msg_bytes);
     if (policy->heartbeat_ivl_ms > 0) {
-        zsock_set_heartbeat_ivl(sock, policy->heartbeat_ivl_ms);
-        zsock_set_heartbeat_timeout(sock, policy->heartbeat_timeout_ms);
-        zsock_set_heartbeat_ttl(sock, policy->heartbeat_timeout_ms);
+        s_apply_liveness(sock, policy);
     }
     if (policy->immediate) {
         zsock_set_immediate(sock, 1);

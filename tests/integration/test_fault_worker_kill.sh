@@ -46,7 +46,8 @@ rate=$(rate_between "$read0" "$up0" "$(stat_of sink received)" \
     fail "1 s after the kill the sink received only $rate records/s"
 i_rate=$(rate_between "$i_read0" "$i_up0" "$(stat_of ingest read)" \
     "$(stat_of ingest uptime_ms)")
-within_pct "$i_rate" "$fault_rate" 5 ||
+# Above the pace is ingest catching up on a moment it was held back.
+((i_rate * 100 >= fault_rate * 95)) ||
     fail "ingest slowed to $i_rate records/s"
 pass "1 s after the kill two workers carry it all: sink $rate,\
  ingest $i_rate records/s"

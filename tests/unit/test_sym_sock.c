@@ -267,11 +267,37 @@ test_sock_open_applies_the_policy(void **state)
     assert_int_equal(zsock_reconnect_ivl_max(sock), 310);
     assert_int_equal(zsock_maxmsgsize(sock), 4096);
     assert_int_equal(zsock_immediate(sock), 1);
-    assert_int_equal(zsock_heartbeat_ivl(sock), 1000);
+    /* A receiver is watched by TCP keepalive, never by heartbeat timers. */
+    assert_int_equal(zsock_heartbeat_ivl(sock), 0);
+    assert_int_equal(zsock_tcp_keepalive(sock), 1);
+    assert_int_equal(zsock_tcp_keepalive_idle(sock), 1);
+    assert_int_equal(zsock_tcp_keepalive_cnt(sock), 10);
     char *endpoint = zsock_last_endpoint(sock);
     assert_string_equal(endpoint, S_EP_POLICY);
     zstr_free(&endpoint);
     zsock_destroy(&sock);
+}
+
+static void
+test_sock_senders_ping_their_peers(void **state)
+{
+    (void) state;
+    sym_sock_policy_t policy;
+    sym_sock_policy_default(&policy);
+    policy.linger_ms = 0;
+    int types[] = {ZMQ_PUSH, ZMQ_PUB};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        int rc = SYM_EIO;
+        char err[256] = "";
+        zsock_t *sock = sym_sock_open(types[i], ">" S_EP_POLICY, &policy, &rc,
+                                      err, sizeof err);
+        assert_non_null(sock);
+        assert_int_equal(zsock_heartbeat_ivl(sock), 1000);
+        assert_int_equal(zsock_heartbeat_timeout(sock),
+                         policy.heartbeat_timeout_ms);
+        assert_int_equal(zsock_tcp_keepalive(sock), -1);
+        zsock_destroy(&sock);
+    }
 }
 
 static void
@@ -382,6 +408,7 @@ main(void)
         cmocka_unit_test(test_sock_check_list_names_the_bad_endpoint),
         cmocka_unit_test(test_sock_policy_defaults),
         cmocka_unit_test(test_sock_open_applies_the_policy),
+        cmocka_unit_test(test_sock_senders_ping_their_peers),
         cmocka_unit_test(test_sock_open_reports_a_failed_bind),
         cmocka_unit_test(test_sock_open_reports_a_bad_ipc_path),
         cmocka_unit_test(test_sock_open_refuses_a_bad_endpoint_before_creating),
