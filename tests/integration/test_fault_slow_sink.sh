@@ -17,13 +17,16 @@ slow_rate=$((fault_rate / 100))
 # A slow subscriber notices a loss only when it reads the records after
 # it, behind everything its edge holds: the PUB's queue (--sndhwm
 # messages), both kernel socket buffers (on loopback they grow to MiBs)
-# and its own queue (--rcvhwm). Small ones make it notice within seconds.
+# and its own queue (--rcvhwm). Small buffers make it notice within
+# seconds; the PUB keeps its default queue (paced records go one or two to
+# a message, so that is well under a second of input for the fast sink).
 start transform transform --pull "@tcp://127.0.0.1:$t_in" \
-    --pub "@tcp://127.0.0.1:$t_pub" --sndhwm 200 --sndbuf 16384
-# The PUB's small queue is shared policy, so the fast sink takes its
-# stalls (a WAL checkpoint, a busy machine) in a deep queue of its own.
+    --pub "@tcp://127.0.0.1:$t_pub" --sndbuf 16384
+# The fast sink takes its stalls (a WAL checkpoint, a busy machine) in a
+# deep queue of its own.
 start fast sink --sub ">tcp://127.0.0.1:$t_pub" --output "sqlite:$fast_db" \
-    --rcvhwm 100000 --exit-on-eos 4 --stats-pub "@tcp://127.0.0.1:$f_st" --stats-ms 100
+    --rcvhwm 100000 --exit-on-eos 4 \
+    --stats-pub "@tcp://127.0.0.1:$f_st" --stats-ms 100
 start slow sink --sub ">tcp://127.0.0.1:$t_pub" --output "sqlite:$slow_db" \
     --max-rate "$slow_rate" --rcvhwm 10 --rcvbuf 16384 \
     --stats-pub "@tcp://127.0.0.1:$s_st" --stats-ms 100
