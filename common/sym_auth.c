@@ -38,10 +38,10 @@ s_check_mode(const char *path, mode_t loose, bool want_dir, char *err,
     }
     if (st.st_mode & loose) {
         snprintf(err, err_size,
-                 "%s: mode %03o is too open: expected no %s access for "
+                 "%s: mode %03o is too open: expected no %saccess for "
                  "group and others (chmod %s)",
                  path, (unsigned) (st.st_mode & 0777),
-                 loose == 077 ? "" : "write", loose == 077 ? "600" : "go-w");
+                 loose == 077 ? "" : "write ", loose == 077 ? "600" : "go-w");
         return SYM_EINVAL;
     }
     return SYM_OK;

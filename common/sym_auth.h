@@ -70,7 +70,7 @@ typedef struct {
          offsetof(type, field.curve_allow)},                                   \
     {                                                                          \
         "allow-ip", SYM_OPT_LIST, NULL,                                        \
-            "peer address allowed to connect to bound sockets (repeatable)",   \
+            "peer address allowed to connect to bound sockets",                \
             offsetof(type, field.allow_ip)                                     \
     }
 
