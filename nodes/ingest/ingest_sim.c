@@ -50,6 +50,7 @@ typedef struct {
     double ns_per_record; /* event time step when paced, else 0 */
     uint64_t limit;       /* records in total, 0 for no end */
     uint64_t made;        /* records in total so far */
+    uint64_t burst;       /* unpaced: records of one stream in a row */
     int64_t start_ns;     /* event time of each stream's first record */
 } s_sim_t;
 
@@ -205,7 +206,7 @@ static s_stream_t *
 s_pick(s_sim_t *self)
 {
     uint64_t turn =
-        self->ns_per_record > 0.0 ? self->made : self->made / S_BURST;
+        self->ns_per_record > 0.0 ? self->made : self->made / self->burst;
     return &self->streams[turn % self->count];
 }
 
@@ -276,6 +277,12 @@ s_open(const ingest_source_args_t *args, void **state, char *err,
     bool is_paced = args->sim_rate > 0.0;
     self->step_s = 1.0 / (is_paced ? args->sim_rate : S_NOMINAL_RATE);
     self->ns_per_record = is_paced ? 1e9 / args->sim_rate : 0.0;
+    /* A short run still reaches every stream, so each one ends with an
+     * end-of-stream marker that a sink waiting for all of them sees. */
+    self->burst = S_BURST;
+    if (self->limit > 0 && self->limit / count < self->burst) {
+        self->burst = self->limit / count > 0 ? self->limit / count : 1;
+    }
     for (size_t i = 0; i < count; i++) {
         s_stream_init(&streams[i], args->sim_seed, i, args->sim_channels);
     }

@@ -122,6 +122,29 @@ test_sim_covers_every_stream(void **state)
     s_close(&sim);
 }
 
+/* A run shorter than one burst per stream still gives every stream
+ * records, so every stream ends with a marker. */
+static void
+test_sim_short_run_reaches_every_stream(void **state)
+{
+    (void) state;
+    s_sim_t sim;
+    s_open(&sim, 1, 0.0, 30);
+    int seen[3][4] = {{0}};
+    ingest_where_t where;
+    while (s_next(&sim, &where) == SYM_OK) {
+        int64_t exp = sym_rec_get(sim.rec, "expedition")->as.i;
+        int64_t ch = sym_rec_get(sim.rec, "channel")->as.i;
+        seen[exp - 1][ch - 1]++;
+    }
+    for (int e = 0; e < 3; e++) {
+        for (int c = 0; c < 4; c++) {
+            assert_true(seen[e][c] >= 2);
+        }
+    }
+    s_close(&sim);
+}
+
 /* Check that a double field exists and lies in [low, high]. */
 static void
 s_assert_between(sym_rec_t *rec, const char *name, double low, double high)
@@ -217,6 +240,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_same_seed_same_values),
         cmocka_unit_test(test_sim_covers_every_stream),
+        cmocka_unit_test(test_sim_short_run_reaches_every_stream),
         cmocka_unit_test(test_sim_values_are_plausible),
         cmocka_unit_test(test_sim_paced_event_times_step_by_rate),
         cmocka_unit_test(test_sim_count_ends_the_source),
