@@ -8,8 +8,14 @@
 #include "sym_auth.h"
 #include "sym_err.h"
 
+/* Not a node: no stats, metrics or config file, only what a key needs. */
 const sym_opt_t keygen_options[] = {
-    SYM_OPT_COMMON(keygen_cfg_t, common, "node"),
+    {"name", SYM_OPT_STR, "node", "name written into the certificate",
+     offsetof(keygen_cfg_t, common.name)},
+    {"help", SYM_OPT_BOOL, NULL, "print this help and exit",
+     offsetof(keygen_cfg_t, common.help)},
+    {"version", SYM_OPT_BOOL, NULL, "print the version and exit",
+     offsetof(keygen_cfg_t, common.version)},
     {"out", SYM_OPT_STR, NULL,
      "public certificate to write; the secret one goes to OUT_secret",
      offsetof(keygen_cfg_t, out)},
