@@ -4,6 +4,8 @@
 #include "sym_sock.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +202,41 @@ s_apply_policy(zsock_t *sock, const sym_sock_policy_t *policy)
     }
 }
 
+/* libzmq takes a tcp host that does not exist and retries it forever
+ * without a word, so a typo in a connect endpoint is refused at start.
+ * Only a definite "no such name" counts; a resolver that is not ready
+ * yet leaves the retrying to libzmq. Returns SYM_OK or SYM_ENOTFOUND. */
+static int
+s_check_host(int type, const sym_endpoint_t *ep, char *err, size_t err_size)
+{
+    if (ep->is_bind || strcmp(ep->transport, "tcp") != 0) {
+        return SYM_OK;
+    }
+    const char *peer = strchr(ep->address, ';'); /* after a source address */
+    peer = peer ? peer + 1 : ep->address;
+    const char *colon = strrchr(peer, ':');
+    char host[SYM_ENDPOINT_MAX];
+    snprintf(host, sizeof host, "%.*s",
+             (int) (colon ? colon - peer : (ptrdiff_t) strlen(peer)), peer);
+    size_t len = strlen(host);
+    if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+        memmove(host, host + 1, len - 2);
+        host[len - 2] = '\0';
+    }
+    struct addrinfo *found = NULL;
+    int grc = getaddrinfo(host, NULL, NULL, &found);
+    if (found != NULL) {
+        freeaddrinfo(found);
+    }
+    if (grc == EAI_NONAME) {
+        snprintf(err, err_size,
+                 "%s connect %s failed: host '%s' does not resolve (%s)",
+                 sym_sock_type_name(type), ep->text, host, gai_strerror(grc));
+        return SYM_ENOTFOUND;
+    }
+    return SYM_OK;
+}
+
 /* Bind or connect each endpoint of the list in turn, so a failure names
  * the endpoint and the system's reason. */
 static int
@@ -217,15 +254,25 @@ s_attach(zsock_t *sock, int type, const char *list, char *err, size_t err_size)
         sym_endpoint_t ep;
         rc = sym_endpoint_parse(one, sym_sock_binds_by_default(type), &ep, err,
                                 err_size);
+        if (rc == SYM_OK) {
+            rc = s_check_host(type, &ep, err, err_size);
+        }
         if (rc != SYM_OK) {
             break;
         }
         int zrc = ep.is_bind ? zsock_bind(sock, "%s", ep.text)
                              : zsock_connect(sock, "%s", ep.text);
         if (zrc < 0) {
-            snprintf(err, err_size, "%s %s %s failed: %s",
+            int code = zmq_errno();
+            /* libzmq reads a bind host it cannot find as an interface name
+             * and reports ENODEV, which says nothing to an operator. */
+            snprintf(err, err_size, "%s %s %s failed: %s%s",
                      sym_sock_type_name(type), ep.is_bind ? "bind" : "connect",
-                     ep.text, zmq_strerror(zmq_errno()));
+                     ep.text, zmq_strerror(code),
+                     ep.is_bind && code == ENODEV
+                         ? " (bind takes a local address, an interface "
+                           "name or *)"
+                         : "");
             rc = SYM_EIO;
         }
     }
@@ -269,8 +316,8 @@ sym_sock_apply_limits(const sym_auth_opts_t *opts, sym_sock_policy_t *policy,
 }
 
 zsock_t *
-sym_sock_open(int type, const char *endpoints, const sym_sock_policy_t *policy,
-              int *rc, char *err, size_t err_size)
+sym_sock_new(int type, const char *endpoints, const sym_sock_policy_t *policy,
+             int *rc, char *err, size_t err_size)
 {
     if (sym_endpoint_check_list(endpoints, sym_sock_binds_by_default(type), err,
                                 err_size) < 0) {
@@ -290,10 +337,28 @@ sym_sock_open(int type, const char *endpoints, const sym_sock_policy_t *policy,
         *rc = sym_auth_apply(policy->auth, sock, s_first_binds(type, endpoints),
                              err, err_size);
     }
-    if (*rc == SYM_OK) {
-        *rc = s_attach(sock, type, endpoints, err, err_size);
-    }
     if (*rc != SYM_OK) {
+        zsock_destroy(&sock);
+    }
+    return sock;
+}
+
+int
+sym_sock_attach(zsock_t *sock, const char *endpoints, char *err,
+                size_t err_size)
+{
+    return s_attach(sock, zsock_type(sock), endpoints, err, err_size);
+}
+
+zsock_t *
+sym_sock_open(int type, const char *endpoints, const sym_sock_policy_t *policy,
+              int *rc, char *err, size_t err_size)
+{
+    zsock_t *sock = sym_sock_new(type, endpoints, policy, rc, err, err_size);
+    if (sock != NULL) {
+        *rc = sym_sock_attach(sock, endpoints, err, err_size);
+    }
+    if (sock != NULL && *rc != SYM_OK) {
         zsock_destroy(&sock);
     }
     return sock;

@@ -59,12 +59,25 @@ typedef struct {
  * messages, immediate on, no auth. */
 void sym_sock_policy_default(sym_sock_policy_t *policy);
 
+/* The first half of sym_sock_open: check the endpoints, create the
+ * socket, apply the policy and CURVE, but neither bind nor connect, so
+ * that a monitor set on it now sees the handshake of its first peer.
+ * Returns the socket, or NULL with *rc set as sym_sock_open does. */
+zsock_t *sym_sock_new(int type, const char *endpoints,
+                      const sym_sock_policy_t *policy, int *rc, char *err,
+                      size_t err_size);
+
+/* The second half: bind or connect sock, made by sym_sock_new with the
+ * same endpoints. Returns SYM_OK or sym_sock_open's error codes. */
+int sym_sock_attach(zsock_t *sock, const char *endpoints, char *err,
+                    size_t err_size);
+
 /* Create a socket of a ZMQ_* type, apply the policy and attach it to the
  * endpoints. With policy->auth, a socket whose first endpoint binds is a
  * CURVE server under ZAP, and one that connects a CURVE client. Returns
  * the socket, or NULL with *rc set to SYM_EINVAL (bad endpoint or missing
- * key, reason in err) or SYM_EIO (bind or connect failed, with the
- * system's reason in err). */
+ * key, reason in err), SYM_ENOTFOUND (a connect host does not resolve)
+ * or SYM_EIO (bind or connect failed, with the system's reason in err). */
 zsock_t *sym_sock_open(int type, const char *endpoints,
                        const sym_sock_policy_t *policy, int *rc, char *err,
                        size_t err_size);

@@ -353,6 +353,45 @@ test_sock_open_reports_a_bad_ipc_path(void **state)
     assert_non_null(strstr(err, "bind ipc:///nonexistent-sym/dir/in"));
 }
 
+/* An empty label makes the name invalid without asking a DNS server, so
+ * the check does not depend on the network the test runs on. */
+static void
+test_sock_open_refuses_a_host_that_does_not_resolve(void **state)
+{
+    (void) state;
+    sym_sock_policy_t policy;
+    sym_sock_policy_default(&policy);
+    int rc = SYM_OK;
+    char err[256] = "";
+    zsock_t *sock = sym_sock_open(ZMQ_PUSH, ">tcp://no..such.host:7000",
+                                  &policy, &rc, err, sizeof err);
+    assert_null(sock);
+    assert_int_equal(rc, SYM_ENOTFOUND);
+    assert_non_null(strstr(err, "push connect tcp://no..such.host:7000"));
+    assert_non_null(strstr(err, "'no..such.host' does not resolve"));
+
+    sock = sym_sock_open(ZMQ_PUSH, ">tcp://localhost:7000", &policy, &rc, err,
+                         sizeof err);
+    assert_non_null(sock);
+    zsock_destroy(&sock);
+}
+
+/* A bind host that is no local address gets a hint, not just ENODEV. */
+static void
+test_sock_open_explains_a_bind_host_that_is_not_local(void **state)
+{
+    (void) state;
+    sym_sock_policy_t policy;
+    sym_sock_policy_default(&policy);
+    int rc = SYM_OK;
+    char err[256] = "";
+    zsock_t *sock = sym_sock_open(ZMQ_PULL, "@tcp://no..such.host:7000",
+                                  &policy, &rc, err, sizeof err);
+    assert_null(sock);
+    assert_int_equal(rc, SYM_EIO);
+    assert_non_null(strstr(err, "bind takes a local address"));
+}
+
 static void
 test_sock_open_refuses_a_bad_endpoint_before_creating(void **state)
 {
@@ -411,6 +450,8 @@ main(void)
         cmocka_unit_test(test_sock_senders_ping_their_peers),
         cmocka_unit_test(test_sock_open_reports_a_failed_bind),
         cmocka_unit_test(test_sock_open_reports_a_bad_ipc_path),
+        cmocka_unit_test(test_sock_open_refuses_a_host_that_does_not_resolve),
+        cmocka_unit_test(test_sock_open_explains_a_bind_host_that_is_not_local),
         cmocka_unit_test(test_sock_open_refuses_a_bad_endpoint_before_creating),
         cmocka_unit_test(test_sock_open_connects_by_default_for_push),
     };
