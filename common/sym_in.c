@@ -10,6 +10,7 @@
 
 #include "sym_err.h"
 #include "sym_ipc.h"
+#include "sym_peers.h"
 #include "sym_sig.h"
 
 #define SYM_IN_MAX 16
@@ -17,6 +18,7 @@
 struct sym_in_t {
     zsock_t *socks[SYM_IN_MAX];       /* SUB or PULL sockets */
     char *endpoints[SYM_IN_MAX];      /* theirs, to clean up ipc files */
+    sym_peers_t *peers[SYM_IN_MAX];   /* their monitors, set before attach */
     zmq_pollitem_t items[SYM_IN_MAX]; /* their libzmq handles */
     size_t count;                     /* inputs in use */
     size_t next;                      /* where the next scan starts */
@@ -48,6 +50,7 @@ sym_in_destroy(sym_in_t **self_p)
     sym_in_t *self = *self_p;
     for (size_t i = 0; i < self->count; i++) {
         bool binds = sym_sock_binds_by_default(zsock_type(self->socks[i]));
+        sym_peers_destroy(&self->peers[i]);
         zsock_destroy(&self->socks[i]);
         sym_ipc_unlink_bound(self->endpoints[i], binds);
         free(self->endpoints[i]);
@@ -69,8 +72,17 @@ sym_in_add(sym_in_t *self, int type, const char *endpoints,
         return SYM_EINVAL;
     }
     int rc = SYM_OK;
-    zsock_t *sock = sym_sock_open(type, endpoints, policy, &rc, err, err_size);
+    zsock_t *sock = sym_sock_new(type, endpoints, policy, &rc, err, err_size);
     if (sock == NULL) {
+        return rc;
+    }
+    /* Watched before it attaches: a peer that connects at once would
+     * otherwise pass its handshake unseen and never count as connected. */
+    sym_peers_t *peers = sym_peers_new(sock);
+    rc = sym_sock_attach(sock, endpoints, err, err_size);
+    if (rc != SYM_OK) {
+        sym_peers_destroy(&peers);
+        zsock_destroy(&sock);
         return rc;
     }
     if (type == ZMQ_SUB && (topics == NULL || topics->count == 0)) {
@@ -81,6 +93,7 @@ sym_in_add(sym_in_t *self, int type, const char *endpoints,
         }
     }
     self->socks[self->count] = sock;
+    self->peers[self->count] = peers;
     self->endpoints[self->count] = strdup(endpoints);
     self->items[self->count] =
         (zmq_pollitem_t){zsock_resolve(sock), 0, ZMQ_POLLIN, 0};

@@ -51,7 +51,7 @@ struct sym_out_t {
     size_t queue_head;       /* oldest slot */
     size_t queue_len;        /* slots in use */
 
-    sym_peers_t *peers;      /* PUSH: connected peers, to name a drop */
+    sym_peers_t *peers;      /* connected peers; a PUSH names drops by it */
     sym_out_counts_t counts; /* this output's own counters */
     char *endpoints;         /* to clean up ipc files */
     int type;                /* ZMQ_PUB or ZMQ_PUSH */
@@ -111,16 +111,21 @@ sym_out_new(const sym_out_opts_t *opts, const sym_sock_policy_t *policy,
         }
     }
     self->sock =
-        sym_sock_open(opts->type, opts->endpoints, policy, rc, err, err_size);
+        sym_sock_new(opts->type, opts->endpoints, policy, rc, err, err_size);
     if (self->sock == NULL) {
+        goto fail;
+    }
+    /* Watched before it attaches, so the first peer's handshake counts. */
+    self->peers = sym_peers_new(self->sock);
+    *rc = sym_sock_attach(self->sock, opts->endpoints, err, err_size);
+    if (*rc != SYM_OK) {
+        sym_peers_destroy(&self->peers);
+        zsock_destroy(&self->sock);
         goto fail;
     }
     self->handle = zsock_resolve(self->sock);
     self->endpoints = strdup(opts->endpoints);
     self->type = opts->type;
-    if (opts->type == ZMQ_PUSH) {
-        self->peers = sym_peers_new(self->sock);
-    }
     *rc = SYM_OK;
     return self;
 
@@ -145,7 +150,8 @@ s_count_drop(sym_out_t *self, size_t records)
     if (records == 0) {
         return;
     }
-    if (self->peers && sym_peers_count(self->peers) == 0) {
+    if (self->type == ZMQ_PUSH && self->peers &&
+        sym_peers_count(self->peers) == 0) {
         self->stats->values[SYM_CTR_DROP_NO_PEER] += records;
         self->counts.drop_no_peer += records;
     } else {
@@ -403,7 +409,9 @@ sym_out_counts(sym_out_t *self, sym_out_counts_t *counts)
 {
     *counts = self->counts;
     counts->pending = sym_out_pending(self);
-    counts->peers = self->peers ? sym_peers_count(self->peers) : -1;
+    counts->peers = self->type == ZMQ_PUSH && self->peers
+                        ? sym_peers_count(self->peers)
+                        : -1;
 }
 
 zsock_t *

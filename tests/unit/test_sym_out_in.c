@@ -14,6 +14,7 @@
 #include "sym_err.h"
 #include "sym_in.h"
 #include "sym_out.h"
+#include "sym_peers.h"
 #include "sym_sig.h"
 #include "sym_time.h"
 #include "sym_wire.h"
@@ -25,6 +26,7 @@
 #define S_TCP_PUBSUB "tcp://127.0.0.1:17524"
 #define S_TCP_TAKEN "tcp://127.0.0.1:17525"
 #define S_TCP_CLOSE "tcp://127.0.0.1:17526"
+#define S_TCP_EARLY "tcp://127.0.0.1:17527"
 
 #define S_DEADLINE_MS 5000
 #define S_MAX_SEQS 32
@@ -482,6 +484,41 @@ test_out_in_pub_sub_over_tcp_filters_by_prefix(void **state)
     assert_true(seq == 3);
 }
 
+/* Peers' count, once it reaches want or after the deadline. */
+static int
+s_peers_reach(sym_peers_t *peers, int want)
+{
+    int64_t deadline = sym_time_mono_ms() + S_DEADLINE_MS;
+    int count = sym_peers_count(peers);
+    while (count != want && sym_time_mono_ms() < deadline) {
+        zclock_sleep(10);
+        count = sym_peers_count(peers);
+    }
+    return count;
+}
+
+/* The health endpoint and the stats ask for peers long after the sockets
+ * were attached: a handshake that passed before they first looked must
+ * count all the same, on both sides of the edge. */
+static void
+test_out_in_count_peers_that_connected_before_anyone_looked(void **state)
+{
+    s_fixture_t *self = *state;
+    s_add_in(self, ZMQ_PULL, "@" S_TCP_EARLY, NULL);
+    s_open_out(self, ZMQ_PUSH, ">" S_TCP_EARLY, SYM_FULL_BLOCK, 0);
+    zclock_sleep(300);
+
+    sym_peers_t *in_peers = sym_peers_new(sym_in_sock(self->in, 0));
+    sym_peers_t *out_peers = sym_peers_new(sym_out_sock(self->out));
+    assert_int_equal(s_peers_reach(in_peers, 1), 1);
+    assert_int_equal(s_peers_reach(out_peers, 1), 1);
+    sym_out_counts_t counts;
+    sym_out_counts(self->out, &counts);
+    assert_int_equal(counts.peers, 1);
+    sym_peers_destroy(&in_peers);
+    sym_peers_destroy(&out_peers);
+}
+
 static void
 test_in_drops_malformed_messages(void **state)
 {
@@ -623,6 +660,7 @@ main(void)
         S_TEST(test_out_drop_oldest_keeps_the_newest_batches),
         S_TEST(test_out_close_without_peer_is_bounded_and_counted),
         S_TEST(test_out_in_pub_sub_over_tcp_filters_by_prefix),
+        S_TEST(test_out_in_count_peers_that_connected_before_anyone_looked),
         S_TEST(test_in_drops_malformed_messages),
         S_TEST(test_in_serves_every_input_in_turn),
         S_TEST(test_in_recv_times_out_and_sees_a_stop),
