@@ -31,9 +31,17 @@ sym_setup()
     trap sym_cleanup EXIT
 }
 
+# A failure shows the end of every node's log, so a run that cannot be
+# repeated can still be read.
 fail()
 {
     printf 'FAIL: %s\n' "$*" >&2
+    local log
+    for log in "${work_dir:-/nonexistent}"/*.log; do
+        [[ -f $log ]] || continue
+        printf -- '--- %s (last lines)\n' "${log##*/}" >&2
+        tail -n 8 -- "$log" >&2
+    done
     printf '%d passed, 1 failed\n' "$passed" >&2
     exit 1
 }

@@ -14,13 +14,14 @@ for p in t_in s_in i_st s_st; do sym_free_port "$p"; done
 
 # Small queues and kernel buffers on the hung edge: under load batches
 # grow, and default buffers could hold the whole 5 s, so backpressure
-# would never reach ingest and the test would not see it.
+# would never reach ingest and the test would not see it. Not below the
+# loopback segment size (64 KiB), where a refilled connection crawls.
 start sink sink --pull "@tcp://127.0.0.1:$s_in" --output "sqlite:$db" \
     --exit-on-eos 4 --stats-pub "@tcp://127.0.0.1:$s_st" --stats-ms 100 \
-    --rcvhwm 100 --rcvbuf 16384
+    --rcvhwm 100 --rcvbuf 131072
 start transform transform --pull "@tcp://127.0.0.1:$t_in" \
     --steps "$repo/tests/data/faults/half.steps" \
-    --push ">tcp://127.0.0.1:$s_in" --rcvhwm 100 --sndhwm 100 --sndbuf 16384
+    --push ">tcp://127.0.0.1:$s_in" --rcvhwm 100 --sndhwm 100 --sndbuf 131072
 watch_stats sink "$s_st"
 start ingest ingest "${fault_ingest_args[@]}" --sim-count 180000 \
     --push ">tcp://127.0.0.1:$t_in" --on-full drop-oldest \
