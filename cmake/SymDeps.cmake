@@ -26,3 +26,8 @@ add_library(sym_csv INTERFACE)
 target_include_directories(sym_csv INTERFACE ${CSV_INCLUDE_DIR})
 target_link_libraries(sym_csv INTERFACE ${CSV_LIBRARY})
 
+# Libraries a node opens only when an option needs them (sym_dl.h): the
+# metrics port and the PostgreSQL output. Their sonames are fixed by the
+# Debian packages the .deb depends on.
+set(SYM_MHD_SONAME libmicrohttpd.so.12)
+set(SYM_PQ_SONAME libpq.so.5)

@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
+#include "sink_libpq.h"
 #include "sym_err.h"
 #include "sym_json.h"
 #include "sym_log.h"
@@ -27,6 +26,9 @@
  * at least this size, so the server parses and indexes rows while the
  * sink receives the next ones instead of all at the commit. */
 #define S_STREAM_CHUNK 16384
+
+/* libpq, opened with the first postgres output. */
+static const sink_libpq_t *s_pq;
 
 #define S_RECORD_COLUMNS                                                       \
     "(id bigserial PRIMARY KEY, topic text NOT NULL, stream text NOT NULL,"    \
@@ -188,7 +190,7 @@ s_restart(s_pg_t *state)
     state->is_broken = false;
     state->sent = 0;
     if (state->conn) {
-        PQsetnonblocking(state->conn, 0);
+        s_pq->PQsetnonblocking(state->conn, 0);
     }
 }
 
@@ -207,8 +209,8 @@ static int
 s_fail(sink_output_t *self, const char *what, int rc)
 {
     s_pg_t *state = self->state;
-    const char *why =
-        state && state->conn ? PQerrorMessage(state->conn) : "out of memory";
+    const char *why = state && state->conn ? s_pq->PQerrorMessage(state->conn)
+                                           : "out of memory";
     int len = (int) strcspn(why, "\n");
     snprintf(self->error, sizeof self->error, "%s: %.*s", what, len, why);
     return rc;
@@ -219,10 +221,11 @@ s_fail(sink_output_t *self, const char *what, int rc)
 static int
 s_classify(s_pg_t *state, const PGresult *res)
 {
-    if (PQstatus(state->conn) != CONNECTION_OK) {
+    if (s_pq->PQstatus(state->conn) != CONNECTION_OK) {
         return SYM_ECLOSED;
     }
-    const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *code =
+        res ? s_pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (code == NULL || strncmp(code, "08", 2) == 0 ||
         strncmp(code, "57P", 3) == 0) {
         return SYM_ECLOSED;
@@ -235,13 +238,13 @@ static int
 s_exec(sink_output_t *self, const char *sql, const char *what)
 {
     s_pg_t *state = self->state;
-    PGresult *res = PQexec(state->conn, sql);
-    ExecStatusType status = PQresultStatus(res);
+    PGresult *res = s_pq->PQexec(state->conn, sql);
+    ExecStatusType status = s_pq->PQresultStatus(res);
     int rc = SYM_OK;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         rc = s_fail(self, what, s_classify(state, res));
     }
-    PQclear(res);
+    s_pq->PQclear(res);
     return rc;
 }
 
@@ -254,22 +257,22 @@ s_copy(sink_output_t *self, s_table_t table)
     if (buf->len == 0) {
         return SYM_OK;
     }
-    PGresult *res = PQexec(state->conn, s_copy_sql[table]);
-    bool is_ready = PQresultStatus(res) == PGRES_COPY_IN;
+    PGresult *res = s_pq->PQexec(state->conn, s_copy_sql[table]);
+    bool is_ready = s_pq->PQresultStatus(res) == PGRES_COPY_IN;
     int rc = is_ready ? SYM_OK : s_fail(self, "copy", s_classify(state, res));
-    PQclear(res);
+    s_pq->PQclear(res);
     if (rc != SYM_OK) {
         return rc;
     }
-    if (PQputCopyData(state->conn, buf->ptr, (int) buf->len) != 1 ||
-        PQputCopyEnd(state->conn, NULL) != 1) {
+    if (s_pq->PQputCopyData(state->conn, buf->ptr, (int) buf->len) != 1 ||
+        s_pq->PQputCopyEnd(state->conn, NULL) != 1) {
         return s_fail(self, "copy", SYM_ECLOSED);
     }
-    while ((res = PQgetResult(state->conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == SYM_OK) {
+    while ((res = s_pq->PQgetResult(state->conn)) != NULL) {
+        if (s_pq->PQresultStatus(res) != PGRES_COMMAND_OK && rc == SYM_OK) {
             rc = s_fail(self, "copy", s_classify(state, res));
         }
-        PQclear(res);
+        s_pq->PQclear(res);
     }
     return rc;
 }
@@ -284,11 +287,11 @@ s_copy_begin(sink_output_t *self)
     if (rc != SYM_OK) {
         return rc;
     }
-    PGresult *res = PQexec(state->conn, s_copy_sql[S_RECORDS]);
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    PGresult *res = s_pq->PQexec(state->conn, s_copy_sql[S_RECORDS]);
+    if (s_pq->PQresultStatus(res) != PGRES_COPY_IN) {
         rc = s_fail(self, "copy", s_classify(state, res));
     }
-    PQclear(res);
+    s_pq->PQclear(res);
     state->is_copying = rc == SYM_OK;
     return rc;
 }
@@ -305,10 +308,10 @@ s_stream(sink_output_t *self)
             state->is_broken = true;
             return;
         }
-        PQsetnonblocking(state->conn, 1);
+        s_pq->PQsetnonblocking(state->conn, 1);
     }
-    int put = PQputCopyData(state->conn, buf->ptr + state->sent,
-                            (int) (buf->len - state->sent));
+    int put = s_pq->PQputCopyData(state->conn, buf->ptr + state->sent,
+                                  (int) (buf->len - state->sent));
     if (put == 1) {
         state->sent = buf->len;
     } else if (put < 0) {
@@ -324,21 +327,21 @@ s_copy_finish(sink_output_t *self)
     s_pg_t *state = self->state;
     const s_buf_t *buf = &state->rows[S_RECORDS];
     state->is_copying = false;
-    PQsetnonblocking(state->conn, 0);
+    s_pq->PQsetnonblocking(state->conn, 0);
     if ((buf->len > state->sent &&
-         PQputCopyData(state->conn, buf->ptr + state->sent,
-                       (int) (buf->len - state->sent)) != 1) ||
-        PQputCopyEnd(state->conn, NULL) != 1) {
+         s_pq->PQputCopyData(state->conn, buf->ptr + state->sent,
+                             (int) (buf->len - state->sent)) != 1) ||
+        s_pq->PQputCopyEnd(state->conn, NULL) != 1) {
         return s_fail(self, "copy", SYM_ECLOSED);
     }
     state->sent = buf->len;
     int rc = SYM_OK;
     PGresult *res;
-    while ((res = PQgetResult(state->conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == SYM_OK) {
+    while ((res = s_pq->PQgetResult(state->conn)) != NULL) {
+        if (s_pq->PQresultStatus(res) != PGRES_COMMAND_OK && rc == SYM_OK) {
             rc = s_fail(self, "copy", s_classify(state, res));
         }
-        PQclear(res);
+        s_pq->PQclear(res);
     }
     return rc;
 }
@@ -352,15 +355,15 @@ s_copy_cancel(s_pg_t *state)
         return;
     }
     state->is_copying = false;
-    PQsetnonblocking(state->conn, 0);
-    if (PQputCopyEnd(state->conn, "batch abandoned") == 1) {
+    s_pq->PQsetnonblocking(state->conn, 0);
+    if (s_pq->PQputCopyEnd(state->conn, "batch abandoned") == 1) {
         PGresult *res;
-        while ((res = PQgetResult(state->conn)) != NULL) {
-            PQclear(res);
+        while ((res = s_pq->PQgetResult(state->conn)) != NULL) {
+            s_pq->PQclear(res);
         }
     }
-    PGresult *res = PQexec(state->conn, "ROLLBACK");
-    PQclear(res);
+    PGresult *res = s_pq->PQexec(state->conn, "ROLLBACK");
+    s_pq->PQclear(res);
 }
 
 /* Record this batch as committed, in the same transaction. */
@@ -373,13 +376,13 @@ s_mark(sink_output_t *self)
     snprintf(batch, sizeof batch, "%" PRIu64, state->batch_id);
     snprintf(now, sizeof now, "%" PRId64, sym_time_now_ns());
     const char *values[] = {state->writer, batch, now};
-    PGresult *res =
-        PQexecParams(state->conn, s_mark_sql, 3, NULL, values, NULL, NULL, 0);
+    PGresult *res = s_pq->PQexecParams(state->conn, s_mark_sql, 3, NULL, values,
+                                       NULL, NULL, 0);
     int rc = SYM_OK;
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    if (s_pq->PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = s_fail(self, "mark batch", s_classify(state, res));
     }
-    PQclear(res);
+    s_pq->PQclear(res);
     return rc;
 }
 
@@ -416,16 +419,16 @@ s_last_done(sink_output_t *self, uint64_t *batch_id)
 {
     s_pg_t *state = self->state;
     const char *values[] = {state->writer};
-    PGresult *res =
-        PQexecParams(state->conn, s_done_sql, 1, NULL, values, NULL, NULL, 0);
+    PGresult *res = s_pq->PQexecParams(state->conn, s_done_sql, 1, NULL, values,
+                                       NULL, NULL, 0);
     int rc = SYM_OK;
     *batch_id = 0;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (s_pq->PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = s_fail(self, "read batch mark", s_classify(state, res));
-    } else if (PQntuples(res) == 1) {
-        *batch_id = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    } else if (s_pq->PQntuples(res) == 1) {
+        *batch_id = strtoull(s_pq->PQgetvalue(res, 0, 0), NULL, 10);
     }
-    PQclear(res);
+    s_pq->PQclear(res);
     return rc;
 }
 
@@ -468,23 +471,23 @@ s_connect(sink_output_t *self)
 {
     s_pg_t *state = self->state;
     if (state->conn == NULL) {
-        state->conn = PQconnectdb(self->path);
+        state->conn = s_pq->PQconnectdb(self->path);
         if (state->conn) {
-            PQsetNoticeProcessor(state->conn, s_on_notice, NULL);
+            s_pq->PQsetNoticeProcessor(state->conn, s_on_notice, NULL);
         }
     } else {
-        PQreset(state->conn);
+        s_pq->PQreset(state->conn);
     }
     if (state->conn == NULL) {
         return s_fail(self, "connect", SYM_ENOMEM);
     }
-    if (PQstatus(state->conn) != CONNECTION_OK) {
+    if (s_pq->PQstatus(state->conn) != CONNECTION_OK) {
         return s_fail(self, "connect", SYM_ECLOSED);
     }
     int rc = s_exec(self, s_schema, "create tables");
     if (rc != SYM_OK) {
-        PGresult *res = PQexec(state->conn, "ROLLBACK");
-        PQclear(res);
+        PGresult *res = s_pq->PQexec(state->conn, "ROLLBACK");
+        s_pq->PQclear(res);
         return rc;
     }
     return s_exec(self, s_session, "create staging tables");
@@ -553,8 +556,8 @@ s_commit(sink_output_t *self)
     }
     if (rc != SYM_OK && !state->is_away) {
         s_copy_cancel(state);
-        PGresult *res = PQexec(state->conn, "ROLLBACK");
-        PQclear(res);
+        PGresult *res = s_pq->PQexec(state->conn, "ROLLBACK");
+        s_pq->PQclear(res);
     }
     s_discard(state);
     return rc == SYM_OK ? SYM_OK : SYM_EIO;
@@ -567,7 +570,7 @@ s_close(sink_output_t *self)
     if (state == NULL) {
         return;
     }
-    PQfinish(state->conn);
+    s_pq->PQfinish(state->conn);
     for (int i = 0; i < S_TABLE_COUNT; i++) {
         free(state->rows[i].ptr);
     }
@@ -591,6 +594,12 @@ s_name_writer(sink_output_t *self, s_pg_t *state)
 static int
 s_open(sink_output_t *self)
 {
+    if (s_pq == NULL) {
+        s_pq = sink_libpq_open(self->error, sizeof self->error);
+        if (s_pq == NULL) {
+            return SYM_EIO;
+        }
+    }
     s_pg_t *state = calloc(1, sizeof *state);
     self->state = state;
     if (state == NULL) {

@@ -106,4 +106,24 @@ rc=0
     fail "a metrics port in use: exit $rc, $(cat "$work_dir/bad.log")"
 pass "bad settings exit 2, a port in use exits 1"
 
+# libmicrohttpd (and GnuTLS behind it) is opened with a metrics port;
+# libpq with a postgres output. A node that uses neither maps neither.
+maps_of() { cat "/proc/$1/maps" 2>/dev/null || true; }
+sym_free_port plain_port
+"$(sym_bin sink)" --name plain --pull "@tcp://127.0.0.1:$plain_port" \
+    --output "sqlite:$work_dir/plain.db" 2>"$work_dir/plain.log" &
+plain_pid=$!
+pids+=("$plain_pid")
+eventually 5 grep -q "started" "$work_dir/plain.log" ||
+    fail "the plain sink did not start: $(cat "$work_dir/plain.log")"
+maps_of "$plain_pid" | grep -q 'libsqlite3' ||
+    fail "no maps for the plain sink (pid $plain_pid)"
+! maps_of "$plain_pid" | grep -qE 'libmicrohttpd|libgnutls|libpq' ||
+    fail "a sink without metrics or postgres maps: $(maps_of "$plain_pid" |
+        grep -oE '[^/]*(microhttpd|gnutls|libpq)[^ ]*' | sort -u | tr '\n' ' ')"
+sink_pid=${pids[1]}
+maps_of "$sink_pid" | grep -q 'libmicrohttpd' ||
+    fail "the sink serving metrics has not opened libmicrohttpd"
+pass "libmicrohttpd is mapped only with a metrics port, libpq only for postgres"
+
 sym_done

@@ -28,7 +28,9 @@ for path in /usr/bin/symphony-ingest /usr/bin/symphony-transform \
 done
 pass "the package holds the binaries, the supervisor, the units and Makefile.inc"
 
-dpkg-deb -f "$deb" Depends | grep -q 'libmicrohttpd' ||
+depends=$(dpkg-deb -f "$deb" Depends)
+[[ $depends == *libmicrohttpd12* && $depends == *libpq5* &&
+    $depends == *libzmq5* ]] ||
     fail "Depends lacks the shared libraries: $(dpkg-deb -f "$deb" Depends)"
 dpkg --dry-run -i "$deb" >"$work_dir/dpkg.log" 2>&1 ||
     fail "dpkg would not install it: $(tail -n 5 "$work_dir/dpkg.log")"

@@ -78,6 +78,8 @@ pids+=($!)
 
 has_rows() { (($(query "SELECT count(*) FROM records") > 0)); }
 eventually 20 has_rows || fail "no row arrived before the restart"
+grep -q 'libpq' "/proc/$sink_pid/maps" ||
+    fail "a sink writing to PostgreSQL has not opened libpq"
 sym_pg_ctl stop || fail "could not stop the server"
 eventually 20 grep -q 'server away, batch held' "$work_dir/sink2.log" ||
     fail "the sink did not notice the server going away"
