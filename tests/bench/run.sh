@@ -282,8 +282,10 @@ ratio() { # a case left out by BENCH_ONLY has no ratio
     if [[ -n ${med[sym-chain-pg.1]:-} ]]; then
         printf 'PostgreSQL sink records/s:                   %s (target >= 200000)\n' \
             "${med[sym-chain-pg.1]}"
+    elif [[ -n $pg_conninfo ]]; then
+        printf 'PostgreSQL sink: not run (BENCH_ONLY)\n'
     else
-        printf 'PostgreSQL sink: not measured (no server binaries)\n'
+        printf 'PostgreSQL sink: not measured (no server could be started)\n'
     fi
     printf 'sim source alone records/s:                  %s (target >= 3000000)\n' \
         "${med[src-sim.1]:-}"
