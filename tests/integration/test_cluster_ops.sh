@@ -41,6 +41,7 @@ pubber  symphony-transform --pull @tcp://127.0.0.1:7002 --pub @tcp://127.0.0.1:7
 wrong   symphony-ingest --on-full block --push >tcp://127.0.0.1:7003
 picky   symphony-tap --connect >tcp://127.0.0.1:7003 --topic nav.
 feeder  symphony-ingest --topic tlm.{stream} --on-full block --push >tcp://127.0.0.1:7002
+typo    symphony-tap --conect >tcp://127.0.0.1:7003
 CLUSTER
 rc=0
 "$cluster" -f "$work_dir/bad.cluster" validate >"$work_dir/out" 2>&1 || rc=$?
@@ -54,9 +55,10 @@ expect 3 "connects to tcp://127.0.0.1:7999, which no node binds"
 expect 4 "does not state its delivery guarantee"
 expect 6 "its push connects to tcp://127.0.0.1:7003, a pub of 'pubber'"
 expect 7 "topic prefix 'nav.' matches nothing 'pubber' publishes"
-[[ $(grep -c 'bad.cluster:[0-9]' "$work_dir/out") == 5 ]] ||
+expect 9 "symphony-tap has no option '--conect'"
+[[ $(grep -c 'bad.cluster:[0-9]' "$work_dir/out") == 6 ]] ||
     fail "unexpected errors: $(cat "$work_dir/out")"
-pass "validate names file and line of each of five problems, and only those"
+pass "validate names file and line of each of six problems, and only those"
 
 "$cluster" -f "$work_dir/good.cluster" graph >"$work_dir/graph.dot"
 [[ $(head -n 1 "$work_dir/graph.dot") == 'digraph symphony {' &&
