@@ -441,7 +441,8 @@ s_note_gap(sink_t *self, int source, const sym_rec_t *rec)
     if (change > 0 && sym_log_limit_pass(&input->limit, &repeats)) {
         sym_log_warn("input",
                      "records missing before this one, lost on the edge "
-                     "into input=%s:%s or upstream of it stream=%.*s "
+                     "into input=%s:%s or upstream of it unless they "
+                     "arrive late stream=%.*s "
                      "epoch=%" PRIu64 " seq=%" PRIu64 " gap=%" PRId64
                      " lost_on_input=%" PRId64 " repeats=%" PRIu64,
                      input->kind, input->endpoint, (int) rec->stream.len,
