@@ -13,6 +13,7 @@
 #include "sym_ipc.h"
 #include "sym_peers.h"
 #include "sym_sig.h"
+#include "sym_time.h"
 #include "sym_wire.h"
 
 /* A batch that could not be sent yet (drop-oldest). */
@@ -51,11 +52,13 @@ struct sym_out_t {
     size_t queue_head;       /* oldest slot */
     size_t queue_len;        /* slots in use */
 
-    sym_peers_t *peers;      /* connected peers; a PUSH names drops by it */
-    sym_out_counts_t counts; /* this output's own counters */
-    char *endpoints;         /* to clean up ipc files */
-    int type;                /* ZMQ_PUB or ZMQ_PUSH */
-    bool send_timed_out;     /* a blocking send hit SNDTIMEO this flush */
+    sym_peers_t *peers;       /* connected peers; a PUSH names drops by it */
+    sym_out_counts_t counts;  /* this output's own counters */
+    char *endpoints;          /* to clean up ipc files */
+    int type;                 /* ZMQ_PUB or ZMQ_PUSH */
+    bool send_timed_out;      /* a blocking send hit SNDTIMEO this flush */
+    sym_out_wait_fn *on_wait; /* called while a blocked send waits */
+    void *on_wait_arg;
 };
 
 int
@@ -193,6 +196,40 @@ sym_out_destroy(sym_out_t **self_p)
     *self_p = NULL;
 }
 
+/* How long a blocked send waits for room before the node gets control
+ * back to publish its stats, feed its watchdog and say it is blocked. */
+#define S_WAIT_SLICE_MS 200
+
+/* Wait for room for the next message under the block policy, in slices,
+ * calling on_wait after each one that ends without room. Returns SYM_OK
+ * when there is room, SYM_EAGAIN when SNDTIMEO (set by a stopping node)
+ * has passed, or SYM_ECLOSED when a stop was asked for. */
+static int
+s_wait_for_room(sym_out_t *self, int64_t *waited_ms, int64_t limit_ms)
+{
+    if (sym_sig_stopping()) {
+        return SYM_ECLOSED;
+    }
+    if (limit_ms >= 0 && *waited_ms >= limit_ms) {
+        self->send_timed_out = true;
+        return SYM_EAGAIN;
+    }
+    int64_t slice_ms = S_WAIT_SLICE_MS;
+    if (limit_ms >= 0 && limit_ms - *waited_ms < slice_ms) {
+        slice_ms = limit_ms - *waited_ms;
+    }
+    zmq_pollitem_t item = {self->handle, 0, ZMQ_POLLOUT, 0};
+    int64_t start_ms = sym_time_mono_ms();
+    if (zmq_poll(&item, 1, (long) slice_ms) < 0 && zmq_errno() != EINTR) {
+        return SYM_ECLOSED;
+    }
+    *waited_ms += sym_time_mono_ms() - start_ms;
+    if ((item.revents & ZMQ_POLLOUT) == 0 && self->on_wait) {
+        self->on_wait(self->on_wait_arg, self, *waited_ms);
+    }
+    return SYM_OK;
+}
+
 /* Send one two-frame message. Returns SYM_OK, SYM_EAGAIN when it would
  * block under a drop policy, or SYM_ECLOSED when a stop interrupted a
  * blocking send. */
@@ -206,19 +243,23 @@ s_send(sym_out_t *self, const char *topic, const char *payload, size_t len,
      * block once per topic. */
     bool may_wait = self->on_full == SYM_FULL_BLOCK && !self->send_timed_out &&
                     !sym_sig_stopping();
-    int flags = may_wait ? 0 : ZMQ_DONTWAIT;
-    while (true) {
-        if (zmq_send(self->handle, topic, strlen(topic), flags | ZMQ_SNDMORE) >=
-            0) {
-            break;
-        }
+    int64_t waited_ms = 0;
+    int64_t limit_ms = -2; /* SNDTIMEO, read once a wait begins */
+    while (zmq_send(self->handle, topic, strlen(topic),
+                    ZMQ_DONTWAIT | ZMQ_SNDMORE) < 0) {
         int error = zmq_errno();
-        if (error == EAGAIN) {
-            self->send_timed_out = may_wait;
+        if (error == EAGAIN && !may_wait) {
             return SYM_EAGAIN;
         }
-        if (error != EINTR || sym_sig_stopping()) {
+        if (error != EAGAIN && error != EINTR) {
             return SYM_ECLOSED;
+        }
+        if (limit_ms == -2) {
+            limit_ms = zsock_sndtimeo(self->sock); /* -1: no bound */
+        }
+        int rc = s_wait_for_room(self, &waited_ms, limit_ms);
+        if (rc != SYM_OK) {
+            return rc;
         }
     }
     /* The second frame of a message whose first frame went out does not
@@ -412,6 +453,41 @@ sym_out_counts(sym_out_t *self, sym_out_counts_t *counts)
     counts->peers = self->type == ZMQ_PUSH && self->peers
                         ? sym_peers_count(self->peers)
                         : -1;
+}
+
+void
+sym_out_on_wait(sym_out_t *self, sym_out_wait_fn *fn, void *arg)
+{
+    assert(self);
+    self->on_wait = fn;
+    self->on_wait_arg = arg;
+}
+
+void
+sym_out_describe_wait(sym_out_t *self, int64_t waited_ms, char *buf,
+                      size_t size)
+{
+    assert(self && buf);
+    int peers = self->peers ? sym_peers_count(self->peers) : -1;
+    char why[64] = "every peer is at its high-water mark or none is there";
+    if (peers == 0) {
+        snprintf(why, sizeof why, "no peer is connected");
+    } else if (peers > 0) {
+        snprintf(why, sizeof why, "its %d peer(s) are at their high-water mark",
+                 peers);
+    }
+    snprintf(buf, size,
+             "%s %s has taken nothing for %.1f s: %s; --on-full block holds "
+             "the records and backs up upstream",
+             self->type == ZMQ_PUSH ? "push" : "pub", self->endpoints,
+             (double) waited_ms / 1000.0, why);
+}
+
+const char *
+sym_out_endpoints(const sym_out_t *self)
+{
+    assert(self);
+    return self->endpoints;
 }
 
 zsock_t *

@@ -74,6 +74,23 @@ typedef struct {
 /* Fill counts for this output. */
 void sym_out_counts(sym_out_t *self, sym_out_counts_t *counts);
 
+/* Called about every 200 ms while a send under the block policy waits
+ * for room, with how long it has waited so far: the node publishes its
+ * stats, feeds its watchdog and says it is blocked. It must not write to
+ * any output. */
+typedef void(sym_out_wait_fn)(void *arg, sym_out_t *out, int64_t waited_ms);
+
+/* Set (or, with NULL, clear) the output's wait callback. */
+void sym_out_on_wait(sym_out_t *self, sym_out_wait_fn *fn, void *arg);
+
+/* One line for the log on a send that has waited waited_ms for room:
+ * the output, how long, and whether any peer is connected. */
+void sym_out_describe_wait(sym_out_t *self, int64_t waited_ms, char *buf,
+                           size_t size);
+
+/* The endpoints the output was opened on, for log lines. */
+const char *sym_out_endpoints(const sym_out_t *self);
+
 /* The socket, for options and monitoring. */
 zsock_t *sym_out_sock(sym_out_t *self);
 

@@ -326,6 +326,7 @@ s_open_output(ingest_t *self, int type, const char *endpoints,
         return rc;
     }
     self->outs[self->out_count++] = out;
+    sym_out_on_wait(out, ingest_on_wait, self);
     return sym_service_watch(self->service, sym_out_sock(out),
                              sym_sock_type_name(type), endpoints,
                              sym_sock_binds_by_default(type));
@@ -414,6 +415,7 @@ ingest_new(const ingest_cfg_t *cfg, int *rc, char *err, size_t err_size)
     }
     self->cfg = cfg;
     self->bad_limit.interval_ms = S_BAD_LOG_INTERVAL_MS;
+    self->blocked_limit.interval_ms = S_BAD_LOG_INTERVAL_MS;
     self->rec = sym_rec_new();
     self->streams = ingest_streams_new();
     *rc = SYM_ENOMEM;

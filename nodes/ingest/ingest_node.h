@@ -39,29 +39,35 @@ struct ingest_t {
     ingest_pace_t pace;
     sym_out_t *outs[INGEST_OUTPUTS]; /* PUB and/or PUSH */
     size_t out_count;
-    size_t part_first;          /* first PUSH partition in outs */
-    size_t part_count;          /* partitions; 0: every output gets all */
-    sym_stats_t stats;          /* read, sent, drop_* ... */
-    sym_stats_t pub_stats;      /* the PUB's, when a PUSH is there too */
-    sym_statpub_t *statpub;     /* stats records, or NULL */
-    sym_service_t *service;     /* systemd, metrics and health */
-    ingest_streams_t *streams;  /* seq and last topic per stream */
-    sym_rec_t *rec;             /* the one record, reused */
-    uint64_t epoch;             /* run id stamped on records */
-    int64_t wall_minus_mono_ns; /* turns monotonic into wall time */
-    uint64_t accepted;          /* records handed to the outputs */
-    uint64_t skipped;           /* records the filters skipped */
-    uint64_t eos_sent;          /* end-of-stream records sent */
-    sym_log_limit_t bad_limit;  /* bad input warnings */
-    bool has_warned_time;       /* told once: no usable event time */
-    bool has_logged_cap;        /* told once: a wait was capped */
-    int64_t last_flush_ns;      /* monotonic time of the last flush */
-    sym_auth_t auth;            /* keys and allow-lists loaded */
+    size_t part_first;             /* first PUSH partition in outs */
+    size_t part_count;             /* partitions; 0: every output gets all */
+    sym_stats_t stats;             /* read, sent, drop_* ... */
+    sym_stats_t pub_stats;         /* the PUB's, when a PUSH is there too */
+    sym_statpub_t *statpub;        /* stats records, or NULL */
+    sym_service_t *service;        /* systemd, metrics and health */
+    ingest_streams_t *streams;     /* seq and last topic per stream */
+    sym_rec_t *rec;                /* the one record, reused */
+    uint64_t epoch;                /* run id stamped on records */
+    int64_t wall_minus_mono_ns;    /* turns monotonic into wall time */
+    uint64_t accepted;             /* records handed to the outputs */
+    uint64_t skipped;              /* records the filters skipped */
+    uint64_t eos_sent;             /* end-of-stream records sent */
+    sym_log_limit_t bad_limit;     /* bad input warnings */
+    sym_log_limit_t blocked_limit; /* sends waiting for room */
+    bool has_warned_time;          /* told once: no usable event time */
+    bool has_logged_cap;           /* told once: a wait was capped */
+    int64_t last_flush_ns;         /* monotonic time of the last flush */
+    sym_auth_t auth;               /* keys and allow-lists loaded */
     char stream_buf[INGEST_NAME_MAX];
     char topic_buf[INGEST_NAME_MAX];
 };
 
 /* Send what the outputs hold. Returns SYM_OK or the first failure. */
 int ingest_flush(ingest_t *self);
+
+/* The outputs' wait callback (sym_out_wait_fn): a send under --on-full
+ * block waits for room, the stats and the watchdog go on, and the log
+ * says which output is stuck. */
+void ingest_on_wait(void *arg, sym_out_t *out, int64_t waited_ms);
 
 #endif

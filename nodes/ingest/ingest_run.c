@@ -17,6 +17,7 @@
 #define S_FLUSH_NS (50 * SYM_NS_PER_MS) /* flush at least this often */
 #define S_SLICE_NS (50 * SYM_NS_PER_MS) /* longest sleep between checks */
 #define S_STOP_SEND_MS 500              /* last flush after a stop */
+#define S_BLOCKED_WARN_MS 2000 /* a blocked send this long is worth a WARN */
 /* A record due this soon is sent now rather than after a sleep that would
  * overshoot it anyway. Records are never sent much before their event time:
  * what is due at a wake-up goes out together, so at high rates one message
@@ -37,6 +38,31 @@ ingest_flush(ingest_t *self)
     self->last_flush_ns = sym_time_mono_ns();
     sym_statpub_tick(self->statpub, &self->stats);
     return rc;
+}
+
+static uint64_t
+s_pending(const ingest_t *self)
+{
+    uint64_t pending = 0;
+    for (size_t i = 0; i < self->out_count; i++) {
+        pending += sym_out_pending(self->outs[i]);
+    }
+    return pending;
+}
+
+void
+ingest_on_wait(void *arg, sym_out_t *out, int64_t waited_ms)
+{
+    ingest_t *self = arg;
+    sym_statpub_tick(self->statpub, &self->stats);
+    sym_service_tick(self->service, s_pending(self));
+    uint64_t repeats = 0;
+    if (waited_ms >= S_BLOCKED_WARN_MS &&
+        sym_log_limit_pass(&self->blocked_limit, &repeats)) {
+        char why[768];
+        sym_out_describe_wait(out, waited_ms, why, sizeof why);
+        sym_log_warn("output", "%s repeats=%" PRIu64, why, repeats);
+    }
 }
 
 /* Count bad input and say so, at most once per interval. */
@@ -190,7 +216,12 @@ s_pace(ingest_t *self, int64_t event_ns, int64_t *now_ns)
         if (sym_sig_stopping()) {
             return SYM_ECLOSED;
         }
-        sym_service_tick(self->service, 0);
+        sym_service_tick(self->service, s_pending(self));
+        /* A drop-oldest queue is retried while waiting, so what it holds
+         * goes out as soon as a peer has room, not with the next record. */
+        if (s_pending(self) > 0) {
+            rc = ingest_flush(self);
+        }
         int64_t slice_ns = deadline_ns - *now_ns;
         sym_time_sleep_until(*now_ns +
                              (slice_ns < S_SLICE_NS ? slice_ns : S_SLICE_NS));
@@ -290,16 +321,6 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
     }
     return s_send(self, stream, topic, has_event_time ? event_ns : ingest_ns,
                   ingest_ns, where);
-}
-
-static uint64_t
-s_pending(const ingest_t *self)
-{
-    uint64_t pending = 0;
-    for (size_t i = 0; i < self->out_count; i++) {
-        pending += sym_out_pending(self->outs[i]);
-    }
-    return pending;
 }
 
 /* Ask the source for one record and deal with what comes back. Sets

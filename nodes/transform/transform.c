@@ -27,6 +27,7 @@
 #define S_TICK_MS 100  /* resolution of stale and window timeouts */
 #define S_LOG_TICKS 10 /* debug counters once a second */
 #define S_WARN_INTERVAL_MS 10000
+#define S_BLOCKED_WARN_MS 2000 /* a blocked send this long is worth a WARN */
 #define S_MAX_BATCH_BYTES (64 * 1024 * 1024)
 #define S_MAX_LINGER_MS 60000
 #define S_STOP_SEND_MS 500 /* last flush after a stop, so exit takes < 2 s */
@@ -73,25 +74,26 @@ const sym_opt_t transform_options[] = {
 };
 
 struct transform_t {
-    const transform_cfg_t *cfg;   /* settings, for the start line */
-    sym_stats_t stats;            /* the node's counters */
-    sym_stats_t pub_stats;        /* the PUB's, when a PUSH is primary */
-    sym_in_t *in;                 /* SUB and PULL inputs */
-    sym_service_t *service;       /* systemd, metrics and health */
-    sym_out_t *push;              /* PUSH output, or NULL */
-    sym_out_t *pub;               /* PUB output, or NULL */
-    transform_chain_t *chain;     /* the steps */
-    sym_wire_decoder_t *decoder;  /* reused for every record */
-    sym_rec_t *rec;               /* the record being handled */
-    sym_track_t *track;           /* duplicates and epochs seen */
-    sym_statpub_t *statpub;       /* stats records, or NULL */
-    uint64_t epoch;               /* run id: start time, ns */
-    volatile bool is_stopping;    /* set by transform_stop */
-    uint64_t ticks;               /* on_tick calls, for the debug lines */
-    sym_log_limit_t decode_limit; /* malformed payloads */
-    sym_log_limit_t frame_limit;  /* malformed messages */
-    sym_auth_t auth;              /* keys and allow-lists loaded */
-    sym_wire_limits_t limits;     /* what a record may hold */
+    const transform_cfg_t *cfg;    /* settings, for the start line */
+    sym_stats_t stats;             /* the node's counters */
+    sym_stats_t pub_stats;         /* the PUB's, when a PUSH is primary */
+    sym_in_t *in;                  /* SUB and PULL inputs */
+    sym_service_t *service;        /* systemd, metrics and health */
+    sym_out_t *push;               /* PUSH output, or NULL */
+    sym_out_t *pub;                /* PUB output, or NULL */
+    transform_chain_t *chain;      /* the steps */
+    sym_wire_decoder_t *decoder;   /* reused for every record */
+    sym_rec_t *rec;                /* the record being handled */
+    sym_track_t *track;            /* duplicates and epochs seen */
+    sym_statpub_t *statpub;        /* stats records, or NULL */
+    uint64_t epoch;                /* run id: start time, ns */
+    volatile bool is_stopping;     /* set by transform_stop */
+    uint64_t ticks;                /* on_tick calls, for the debug lines */
+    sym_log_limit_t decode_limit;  /* malformed payloads */
+    sym_log_limit_t frame_limit;   /* malformed messages */
+    sym_log_limit_t blocked_limit; /* sends waiting for room */
+    sym_auth_t auth;               /* keys and allow-lists loaded */
+    sym_wire_limits_t limits;      /* what a record may hold */
 };
 
 /* Check the settings that sym_opt cannot. */
@@ -157,6 +159,8 @@ s_open_chain(transform_t *self, const transform_cfg_t *cfg, char *err,
     return SYM_OK;
 }
 
+static void s_on_wait(void *arg, sym_out_t *out, int64_t waited_ms);
+
 /* Open one output; its counters go to stats. */
 static int
 s_open_output(sym_out_t **out, int type, const char *endpoints,
@@ -197,6 +201,9 @@ s_open_outputs(transform_t *self, const transform_cfg_t *cfg,
     if (cfg->push) {
         rc = s_open_output(&self->push, ZMQ_PUSH, cfg->push, on_full, cfg,
                            policy, &self->stats, err, err_size);
+    }
+    if (rc == SYM_OK && self->push) {
+        sym_out_on_wait(self->push, s_on_wait, self);
     }
     /* A PUB never waits for its subscribers; when a PUSH is there too,
      * the PUB's sends are counted apart so "sent" is not doubled. */
@@ -298,6 +305,7 @@ transform_new(const transform_cfg_t *cfg, int *rc, char *err, size_t err_size)
     self->epoch = (uint64_t) sym_time_now_ns();
     self->decode_limit.interval_ms = S_WARN_INTERVAL_MS;
     self->frame_limit.interval_ms = S_WARN_INTERVAL_MS;
+    self->blocked_limit.interval_ms = S_WARN_INTERVAL_MS;
     *rc = s_check_cfg(cfg, err, err_size);
     if (*rc == SYM_OK) {
         *rc = sym_auth_load(&cfg->auth, &self->auth, err, err_size);
@@ -490,6 +498,31 @@ s_log_steps(const transform_t *self)
     }
 }
 
+static size_t
+s_pending(const transform_t *self)
+{
+    return (self->push ? sym_out_pending(self->push) : 0) +
+           (self->pub ? sym_out_pending(self->pub) : 0);
+}
+
+/* A send under --on-full block waits for room: the stats, the metrics
+ * and the watchdog go on, and the log says which output is stuck. */
+static void
+s_on_wait(void *arg, sym_out_t *out, int64_t waited_ms)
+{
+    transform_t *self = arg;
+    s_update_counters(self);
+    sym_statpub_tick(self->statpub, &self->stats);
+    sym_service_tick(self->service, s_pending(self));
+    uint64_t repeats = 0;
+    if (waited_ms >= S_BLOCKED_WARN_MS &&
+        sym_log_limit_pass(&self->blocked_limit, &repeats)) {
+        char why[768];
+        sym_out_describe_wait(out, waited_ms, why, sizeof why);
+        sym_log_warn("output", "%s repeats=%" PRIu64, why, repeats);
+    }
+}
+
 static int
 s_on_tick(void *arg)
 {
@@ -497,6 +530,14 @@ s_on_tick(void *arg)
     int rc = transform_chain_tick(self->chain, sym_time_now_ns());
     if (rc != SYM_OK) {
         return rc;
+    }
+    /* A drop-oldest queue is retried here too: with no input coming, the
+     * idle flush never runs, and the end of a stream would stay queued. */
+    if (s_pending(self) > 0) {
+        rc = s_flush(self);
+        if (rc != SYM_OK) {
+            return rc;
+        }
     }
     s_update_counters(self);
     sym_statpub_tick(self->statpub, &self->stats);
@@ -512,9 +553,7 @@ s_on_tick(void *arg)
                   v[SYM_CTR_ALARMS], v[SYM_CTR_GAPS], v[SYM_CTR_DUPLICATES],
                   v[SYM_CTR_DROP_DECODE]);
     s_log_steps(self);
-    size_t pending = (self->push ? sym_out_pending(self->push) : 0) +
-                     (self->pub ? sym_out_pending(self->pub) : 0);
-    sym_service_tick(self->service, pending);
+    sym_service_tick(self->service, s_pending(self));
     return SYM_OK;
 }
 

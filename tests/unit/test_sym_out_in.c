@@ -27,6 +27,7 @@
 #define S_TCP_TAKEN "tcp://127.0.0.1:17525"
 #define S_TCP_CLOSE "tcp://127.0.0.1:17526"
 #define S_TCP_EARLY "tcp://127.0.0.1:17527"
+#define S_TCP_WAIT "tcp://127.0.0.1:17528"
 
 #define S_DEADLINE_MS 5000
 #define S_MAX_SEQS 32
@@ -484,6 +485,48 @@ test_out_in_pub_sub_over_tcp_filters_by_prefix(void **state)
     assert_true(seq == 3);
 }
 
+/* What the wait callback saw. */
+typedef struct {
+    int calls;
+    int64_t last_waited_ms;
+    bool is_growing;
+    char line[512];
+} s_waits_t;
+
+static void
+s_on_wait(void *arg, sym_out_t *out, int64_t waited_ms)
+{
+    s_waits_t *waits = arg;
+    waits->is_growing = waits->calls == 0 || waited_ms > waits->last_waited_ms;
+    waits->calls++;
+    waits->last_waited_ms = waited_ms;
+    sym_out_describe_wait(out, waited_ms, waits->line, sizeof waits->line);
+}
+
+/* A send under block with no peer hands control back every slice, so the
+ * node can publish its stats while it waits; SNDTIMEO still bounds it. */
+static void
+test_out_block_calls_back_while_it_waits(void **state)
+{
+    s_fixture_t *self = *state;
+    s_open_out(self, ZMQ_PUSH, ">" S_TCP_WAIT, SYM_FULL_BLOCK, 0);
+    s_waits_t waits = {0};
+    sym_out_on_wait(self->out, s_on_wait, &waits);
+    zsock_set_sndtimeo(sym_out_sock(self->out), 900);
+    s_write(self, "tlm.a", 1);
+
+    int64_t start_ms = sym_time_mono_ms();
+    assert_int_equal(sym_out_flush(self->out), SYM_OK);
+    int64_t took_ms = sym_time_mono_ms() - start_ms;
+    assert_in_range(took_ms, 850, 3000);
+    assert_in_range(waits.calls, 2, 6);
+    assert_true(waits.is_growing);
+    assert_in_range(waits.last_waited_ms, 600, 2900);
+    assert_non_null(strstr(waits.line, "push >" S_TCP_WAIT));
+    assert_non_null(strstr(waits.line, "no peer is connected"));
+    assert_true(sym_stats_dropped(&self->out_stats) == 1);
+}
+
 /* Peers' count, once it reaches want or after the deadline. */
 static int
 s_peers_reach(sym_peers_t *peers, int want)
@@ -661,6 +704,7 @@ main(void)
         S_TEST(test_out_close_without_peer_is_bounded_and_counted),
         S_TEST(test_out_in_pub_sub_over_tcp_filters_by_prefix),
         S_TEST(test_out_in_count_peers_that_connected_before_anyone_looked),
+        S_TEST(test_out_block_calls_back_while_it_waits),
         S_TEST(test_in_drops_malformed_messages),
         S_TEST(test_in_serves_every_input_in_turn),
         S_TEST(test_in_recv_times_out_and_sees_a_stop),
