@@ -56,7 +56,14 @@ s_attach(void *watched)
         free(self);
         return NULL;
     }
+    /* libzmq sends monitor events blocking, from the thread where they
+     * happen: a full queue of unread events would stall that thread, the
+     * I/O thread included. No limit here, and every tick reads them
+     * (sym_peers_poll_all), so they never pile up. */
     self->pair = zsock_new(ZMQ_PAIR);
+    if (self->pair) {
+        zsock_set_rcvhwm(self->pair, 0);
+    }
     if (self->pair == NULL || zsock_connect(self->pair, "%s", endpoint) != 0) {
         zmq_socket_monitor(watched, NULL, 0);
         zsock_destroy(&self->pair);
@@ -148,4 +155,14 @@ sym_peers_count(sym_peers_t *self)
         }
     }
     return self->peers;
+}
+
+void
+sym_peers_poll_all(void)
+{
+    for (size_t i = 0; i < S_SHARED_MAX; i++) {
+        if (s_shared[i]) {
+            sym_peers_count(s_shared[i]);
+        }
+    }
 }

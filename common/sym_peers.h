@@ -29,4 +29,9 @@ void sym_peers_destroy(sym_peers_t **self_p);
  * peers; 0 for NULL. Never waits. */
 int sym_peers_count(sym_peers_t *self);
 
+/* Read the pending events of every socket watched in this process, so
+ * none accumulate on a socket nobody asks about. Call it from the thread
+ * that owns the sockets, once per tick. */
+void sym_peers_poll_all(void);
+
 #endif

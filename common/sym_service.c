@@ -12,21 +12,24 @@
 #include "sym_err.h"
 #include "sym_metrics.h"
 #include "sym_monitor.h"
+#include "sym_peers.h"
 #include "sym_time.h"
 
-#define S_PUBLISH_MS 100 /* how stale a scrape may be */
+#define S_PUBLISH_MS 100    /* how stale a scrape may be */
+#define S_PEERS_POLL_MS 100 /* how often socket monitor events are read */
 
 struct sym_service_t {
     const char *node;
     const sym_opt_common_t *common;
     const sym_stats_t *stats;
-    sym_metrics_t *metrics;   /* NULL while metrics are off */
-    sym_monitor_t *monitor;   /* NULL while metrics are off */
-    uint64_t epoch_ns;        /* start time, ns since 1970 */
-    int64_t started_ms;       /* monotonic start time */
-    int64_t next_publish_ms;  /* monotonic */
-    int64_t watchdog_ms;      /* pet interval; 0 without a watchdog */
-    int64_t next_watchdog_ms; /* monotonic */
+    sym_metrics_t *metrics;     /* NULL while metrics are off */
+    sym_monitor_t *monitor;     /* NULL while metrics are off */
+    uint64_t epoch_ns;          /* start time, ns since 1970 */
+    int64_t started_ms;         /* monotonic start time */
+    int64_t next_publish_ms;    /* monotonic */
+    int64_t next_peers_poll_ms; /* monotonic */
+    int64_t watchdog_ms;        /* pet interval; 0 without a watchdog */
+    int64_t next_watchdog_ms;   /* monotonic */
 };
 
 static int
@@ -139,6 +142,10 @@ sym_service_tick(sym_service_t *self, uint64_t pending)
 {
     assert(self);
     int64_t now_ms = sym_time_mono_ms();
+    if (now_ms >= self->next_peers_poll_ms) {
+        self->next_peers_poll_ms = now_ms + S_PEERS_POLL_MS;
+        sym_peers_poll_all();
+    }
     if (self->metrics && now_ms >= self->next_publish_ms) {
         self->next_publish_ms = now_ms + S_PUBLISH_MS;
         s_publish(self, pending, now_ms);

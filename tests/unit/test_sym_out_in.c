@@ -562,6 +562,32 @@ test_out_in_count_peers_that_connected_before_anyone_looked(void **state)
     sym_peers_destroy(&out_peers);
 }
 
+/* libzmq sends monitor events blocking from its I/O thread: more unread
+ * events than a queue holds (2,000 by default) must not stall it. 1,200
+ * peers that come and go leave 2,400 events nobody has read. */
+static void
+test_in_survives_more_monitor_events_than_a_queue_holds(void **state)
+{
+    s_fixture_t *self = *state;
+    s_add_in(self, ZMQ_PULL, "@ipc://@sym-test-many-peers", NULL);
+    sym_in_msg_t msg;
+    for (int i = 0; i < 1200; i++) {
+        zsock_t *peer = zsock_new_push(">ipc://@sym-test-many-peers");
+        assert_non_null(peer);
+        zsock_set_linger(peer, 0);
+        assert_int_equal(zstr_sendx(peer, "tlm.a", "x", NULL), 0);
+        int rc = s_recv(self, &msg, S_DEADLINE_MS);
+        if (rc != SYM_OK) {
+            fail_msg("peer %d: nothing received (rc %d)", i, rc);
+        }
+        zsock_destroy(&peer);
+    }
+    sym_peers_poll_all();
+    sym_peers_t *peers = sym_peers_new(sym_in_sock(self->in, 0));
+    assert_int_equal(s_peers_reach(peers, 0), 0);
+    sym_peers_destroy(&peers);
+}
+
 static void
 test_in_drops_malformed_messages(void **state)
 {
@@ -705,6 +731,7 @@ main(void)
         S_TEST(test_out_in_pub_sub_over_tcp_filters_by_prefix),
         S_TEST(test_out_in_count_peers_that_connected_before_anyone_looked),
         S_TEST(test_out_block_calls_back_while_it_waits),
+        S_TEST(test_in_survives_more_monitor_events_than_a_queue_holds),
         S_TEST(test_in_drops_malformed_messages),
         S_TEST(test_in_serves_every_input_in_turn),
         S_TEST(test_in_recv_times_out_and_sees_a_stop),
