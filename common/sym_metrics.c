@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -273,14 +274,15 @@ s_start(sym_metrics_t *self, const char *addr, int port, char *err,
     if (storage.ss_family == AF_INET6) {
         flags |= MHD_USE_IPv6;
     }
+    errno = 0;
     self->daemon = s_mhd.MHD_start_daemon(
         flags, (uint16_t) port, NULL, NULL, s_on_request, self,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &storage,
         MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
         MHD_OPTION_END);
     if (self->daemon == NULL) {
-        snprintf(err, err_size, "cannot serve metrics on %s port %d", addr,
-                 port);
+        snprintf(err, err_size, "cannot serve metrics on %s port %d%s%s", addr,
+                 port, errno ? ": " : "", errno ? strerror(errno) : "");
         return SYM_EIO;
     }
     return SYM_OK;

@@ -409,6 +409,7 @@ s_commit(sink_output_t *self)
 const sink_output_ops_t sink_csv_ops = {
     .scheme = "csv",
     .needs_path = true,
+    .arg = "PATH",
     .open = s_open,
     .write = s_write,
     .commit = s_commit,

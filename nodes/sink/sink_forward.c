@@ -214,6 +214,7 @@ s_abort(sink_output_t *self)
 const sink_output_ops_t sink_forward_ops = {
     .scheme = "forward",
     .needs_path = true,
+    .arg = "ENDPOINT",
     .open = s_open,
     .write = s_write,
     .commit = s_commit,

@@ -95,6 +95,7 @@ s_abort(sink_output_t *self)
 const sink_output_ops_t sink_jsonl_ops = {
     .scheme = "jsonl",
     .needs_path = true,
+    .arg = "PATH",
     .open = s_open_file,
     .write = s_write,
     .commit = s_commit,

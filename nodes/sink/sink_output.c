@@ -35,7 +35,7 @@ s_find(const char *uri, const char **path)
     return NULL;
 }
 
-/* "sqlite:PATH, jsonl:PATH, csv:PATH or stdout", from the table. */
+/* "sqlite:PATH, postgres:CONNINFO, ... or stdout", from the table. */
 static void
 s_kinds_text(char *buf, size_t size)
 {
@@ -43,8 +43,9 @@ s_kinds_text(char *buf, size_t size)
     for (size_t i = 0; i < S_KIND_COUNT; i++) {
         size_t used = strlen(buf);
         const char *sep = i == 0 ? "" : i + 1 < S_KIND_COUNT ? ", " : " or ";
-        snprintf(buf + used, size - used, "%s%s%s", sep, s_kinds[i]->scheme,
-                 s_kinds[i]->needs_path ? ":PATH" : "");
+        snprintf(buf + used, size - used, "%s%s%s%s", sep, s_kinds[i]->scheme,
+                 s_kinds[i]->needs_path ? ":" : "",
+                 s_kinds[i]->needs_path ? s_kinds[i]->arg : "");
     }
 }
 
@@ -96,7 +97,8 @@ sink_output_check(const char *uri, char *err, size_t err_size)
         return SYM_EINVAL;
     }
     if (ops->needs_path && *path == '\0') {
-        snprintf(err, err_size, "output '%s': the path is missing", uri);
+        snprintf(err, err_size, "output '%s': expected %s:%s", uri, ops->scheme,
+                 ops->arg);
         return SYM_EINVAL;
     }
     if (!ops->needs_path && *path != '\0') {

@@ -75,6 +75,7 @@ typedef struct {
 typedef struct {
     const char *scheme; /* "sqlite" in sqlite:PATH */
     bool needs_path;    /* a PATH after the colon is required */
+    const char *arg;    /* what follows the colon, for messages: PATH... */
     int (*open)(sink_output_t *self);
     int (*write)(sink_output_t *self, const char *topic, const sym_rec_t *rec);
     int (*account)(sink_output_t *self, const sink_account_t *account);

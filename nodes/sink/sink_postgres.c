@@ -726,6 +726,7 @@ s_abort(sink_output_t *self)
 const sink_output_ops_t sink_postgres_ops = {
     .scheme = "postgres",
     .needs_path = true,
+    .arg = "CONNINFO",
     .open = s_open,
     .write = s_write,
     .account = s_account,

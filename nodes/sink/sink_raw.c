@@ -204,6 +204,7 @@ s_commit(sink_output_t *self)
 const sink_output_ops_t sink_raw_ops = {
     .scheme = "raw",
     .needs_path = true,
+    .arg = "TEMPLATE",
     .open = s_open,
     .write = s_write,
     .commit = s_commit,

@@ -442,6 +442,7 @@ s_commit(sink_output_t *self)
 const sink_output_ops_t sink_sqlite_ops = {
     .scheme = "sqlite",
     .needs_path = true,
+    .arg = "PATH",
     .open = s_open,
     .write = s_write,
     .account = s_account,

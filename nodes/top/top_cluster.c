@@ -336,7 +336,7 @@ top_cluster_load(const char *path, const char *run_dir, top_state_t *state,
     if (file == NULL) {
         snprintf(err, err_size, "cannot read cluster file %s: %s", path,
                  strerror(errno));
-        return SYM_EIO;
+        return SYM_EINVAL; /* a setting to fix, as a bad option is */
     }
     char absolute[PATH_MAX];
     s_absolute(path, absolute, sizeof absolute);
