@@ -5,6 +5,7 @@
 #include "sym_out.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,11 +464,15 @@ sym_out_on_wait(sym_out_t *self, sym_out_wait_fn *fn, void *arg)
     self->on_wait_arg = arg;
 }
 
-void
-sym_out_describe_wait(sym_out_t *self, int64_t waited_ms, char *buf,
-                      size_t size)
+bool
+sym_out_wait_warning(sym_out_t *self, int64_t waited_ms, int64_t after_ms,
+                     sym_log_limit_t *limit, char *buf, size_t size)
 {
-    assert(self && buf);
+    assert(self && limit && buf);
+    uint64_t repeats = 0;
+    if (waited_ms < after_ms || !sym_log_limit_pass(limit, &repeats)) {
+        return false;
+    }
     int peers = self->peers ? sym_peers_count(self->peers) : -1;
     char why[64] = "every peer is at its high-water mark or none is there";
     if (peers == 0) {
@@ -478,9 +483,10 @@ sym_out_describe_wait(sym_out_t *self, int64_t waited_ms, char *buf,
     }
     snprintf(buf, size,
              "%s %s has taken nothing for %.1f s: %s; --on-full block holds "
-             "the records and backs up upstream",
+             "the records and backs up upstream repeats=%" PRIu64,
              self->type == ZMQ_PUSH ? "push" : "pub", self->endpoints,
-             (double) waited_ms / 1000.0, why);
+             (double) waited_ms / 1000.0, why, repeats);
+    return true;
 }
 
 const char *

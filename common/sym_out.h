@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sym_log.h"
 #include "sym_rec.h"
 #include "sym_sock.h"
 #include "sym_stats.h"
@@ -83,10 +84,12 @@ typedef void(sym_out_wait_fn)(void *arg, sym_out_t *out, int64_t waited_ms);
 /* Set (or, with NULL, clear) the output's wait callback. */
 void sym_out_on_wait(sym_out_t *self, sym_out_wait_fn *fn, void *arg);
 
-/* One line for the log on a send that has waited waited_ms for room:
- * the output, how long, and whether any peer is connected. */
-void sym_out_describe_wait(sym_out_t *self, int64_t waited_ms, char *buf,
-                           size_t size);
+/* A WARN line for a send that has waited waited_ms for room, once that
+ * is at least after_ms and limit lets a line through: the output, how
+ * long, whether any peer is connected, and repeats= for the lines held
+ * back. Returns true when buf holds a line to log. */
+bool sym_out_wait_warning(sym_out_t *self, int64_t waited_ms, int64_t after_ms,
+                          sym_log_limit_t *limit, char *buf, size_t size);
 
 /* The endpoints the output was opened on, for log lines. */
 const char *sym_out_endpoints(const sym_out_t *self);

@@ -514,12 +514,10 @@ s_on_wait(void *arg, sym_out_t *out, int64_t waited_ms)
     s_update_counters(self);
     sym_statpub_tick(self->statpub, &self->stats);
     sym_service_tick(self->service, s_pending(self));
-    uint64_t repeats = 0;
-    if (waited_ms >= S_BLOCKED_WARN_MS &&
-        sym_log_limit_pass(&self->blocked_limit, &repeats)) {
-        char why[768];
-        sym_out_describe_wait(out, waited_ms, why, sizeof why);
-        sym_log_warn("output", "%s repeats=%" PRIu64, why, repeats);
+    char line[768];
+    if (sym_out_wait_warning(out, waited_ms, S_BLOCKED_WARN_MS,
+                             &self->blocked_limit, line, sizeof line)) {
+        sym_log_warn("output", "%s", line);
     }
 }
 

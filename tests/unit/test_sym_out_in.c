@@ -500,7 +500,9 @@ s_on_wait(void *arg, sym_out_t *out, int64_t waited_ms)
     waits->is_growing = waits->calls == 0 || waited_ms > waits->last_waited_ms;
     waits->calls++;
     waits->last_waited_ms = waited_ms;
-    sym_out_describe_wait(out, waited_ms, waits->line, sizeof waits->line);
+    sym_log_limit_t every_time = {.interval_ms = 0};
+    sym_out_wait_warning(out, waited_ms, 0, &every_time, waits->line,
+                         sizeof waits->line);
 }
 
 /* A send under block with no peer hands control back every slice, so the
