@@ -31,8 +31,11 @@ pids+=($!)
 base=http://127.0.0.1:$transform_http
 eventually 5 is_status 503 "$base/health" ||
     fail "health of a transform without its sink: $(status "$base/health")"
-curl -s "$base/health" | grep -q '"socket":"push".*"peers":0' ||
-    fail "health body: $(curl -s "$base/health")"
+# Bodies go to a variable first: with pipefail, grep -q leaving early
+# would fail curl's next write and the pipeline with it.
+body=$(curl -s "$base/health")
+grep -q '"socket":"push".*"peers":0' <<<"$body" ||
+    fail "health body: $body"
 pass "/health answers 503 while the PUSH output has no peer"
 
 "$(sym_bin sink)" --name sink --pull "@tcp://127.0.0.1:$sink_port" \
@@ -66,7 +69,8 @@ for port in "$transform_http" "$sink_http"; do
     promtool check metrics <"$work_dir/metrics.txt" >"$work_dir/prom.out" 2>&1 ||
         fail "promtool on port $port: $(cat "$work_dir/prom.out")"
 done
-curl -s "$base/metrics" | grep -qF 'instance="tr\"ans\\form"' ||
+body=$(curl -s "$base/metrics")
+grep -qF 'instance="tr\"ans\\form"' <<<"$body" ||
     fail "the instance label is not escaped"
 # value URL NAME: the value of the series NAME at URL.
 value() {
@@ -109,6 +113,7 @@ pass "bad settings exit 2, a port in use exits 1"
 # libmicrohttpd (and GnuTLS behind it) is opened with a metrics port;
 # libpq with a postgres output. A node that uses neither maps neither.
 maps_of() { cat "/proc/$1/maps" 2>/dev/null || true; }
+maps_have() { grep -qE "$2" "/proc/$1/maps" 2>/dev/null; }
 sym_free_port plain_port
 "$(sym_bin sink)" --name plain --pull "@tcp://127.0.0.1:$plain_port" \
     --output "sqlite:$work_dir/plain.db" 2>"$work_dir/plain.log" &
@@ -116,13 +121,13 @@ plain_pid=$!
 pids+=("$plain_pid")
 eventually 5 grep -q "started" "$work_dir/plain.log" ||
     fail "the plain sink did not start: $(cat "$work_dir/plain.log")"
-maps_of "$plain_pid" | grep -q 'libsqlite3' ||
+maps_have "$plain_pid" 'libsqlite3' ||
     fail "no maps for the plain sink (pid $plain_pid)"
-! maps_of "$plain_pid" | grep -qE 'libmicrohttpd|libgnutls|libpq' ||
+! maps_have "$plain_pid" 'libmicrohttpd|libgnutls|libpq' ||
     fail "a sink without metrics or postgres maps: $(maps_of "$plain_pid" |
         grep -oE '[^/]*(microhttpd|gnutls|libpq)[^ ]*' | sort -u | tr '\n' ' ')"
 sink_pid=${pids[1]}
-maps_of "$sink_pid" | grep -q 'libmicrohttpd' ||
+maps_have "$sink_pid" 'libmicrohttpd' ||
     fail "the sink serving metrics has not opened libmicrohttpd"
 pass "libmicrohttpd is mapped only with a metrics port, libpq only for postgres"
 

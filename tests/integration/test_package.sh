@@ -42,7 +42,7 @@ for node in ingest transform sink tap top; do
     [[ $("$root/usr/bin/symphony-$node" --version) == "symphony-$node "* ]] ||
         fail "symphony-$node --version from the package"
 done
-"$root/usr/bin/symphony-cluster" --help | grep -q '^usage: symphony-cluster' ||
+grep -q '^usage: symphony-cluster' <<<"$("$root/usr/bin/symphony-cluster" --help)" ||
     fail "symphony-cluster --help from the package"
 pass "the unpacked binaries and the supervisor run"
 
