@@ -292,6 +292,17 @@ sym_str_is_text(sym_str_t s)
 {
     const unsigned char *p = (const unsigned char *) s.ptr;
     size_t i = 0;
+    /* Most text is ASCII: eight bytes at a time while none has its top bit
+     * set and none is zero (the classic has-a-zero-byte test). */
+    const uint64_t ones = 0x0101010101010101u;
+    const uint64_t tops = 0x8080808080808080u;
+    for (; i + 8 <= s.len; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, sizeof word);
+        if ((word & tops) != 0 || ((word - ones) & ~word & tops) != 0) {
+            break;
+        }
+    }
     while (i < s.len) {
         if (p[i] >= 0x01 && p[i] <= 0x7f) {
             i++;

@@ -1,22 +1,17 @@
-/* sym_wire.c: wire format v1, records as msgpack maps.
+/* sym_wire.c: wire format v1, records as msgpack maps: limits, writing
+ * records and checking topics.
  * Copyright (c) 2026 The Symphony authors
  * SPDX-License-Identifier: MIT */
 #include "sym_wire.h"
 
 #include <assert.h>
+#include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sym_err.h"
-
-#define SYM_WIRE_MAX_DEPTH 16
-
-struct sym_wire_decoder_t {
-    sym_wire_limits_t limits; /* checked before a record is read */
-    const char *error;        /* why the last decode failed */
-};
 
 void
 sym_wire_limits_default(sym_wire_limits_t *limits)
@@ -28,40 +23,165 @@ sym_wire_limits_default(sym_wire_limits_t *limits)
     limits->max_envelope_keys = 32;
 }
 
-static void
-s_pack_text(msgpack_packer *pk, const char *ptr, size_t len)
-{
-    msgpack_pack_str(pk, len);
-    msgpack_pack_str_body(pk, ptr, len);
-}
+/* The encoder writes msgpack bytes straight into the buffer, in the
+ * smallest form of each value, exactly as msgpack-c's packer would (a
+ * unit test compares the two): a record is encoded on every hop, and one
+ * write call per piece cost more than the rest of the encoding. */
+typedef struct {
+    unsigned char *p; /* next byte to write */
+} s_writer_t;
 
-static void
-s_pack_val(msgpack_packer *pk, const sym_val_t *val)
+/* A type byte and width bytes of value, big-endian, in single stores. */
+static inline void
+s_put_be(s_writer_t *w, unsigned char type, uint64_t value, size_t width)
 {
-    switch (val->type) {
-    case SYM_VAL_NIL:
-        msgpack_pack_nil(pk);
+    uint16_t v16;
+    uint32_t v32;
+    uint64_t v64;
+    w->p[0] = type;
+    switch (width) {
+    case 1:
+        w->p[1] = (unsigned char) value;
         break;
-    case SYM_VAL_BOOL:
-        val->as.b ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    case 2:
+        v16 = htobe16((uint16_t) value);
+        memcpy(w->p + 1, &v16, sizeof v16);
         break;
-    case SYM_VAL_INT:
-        msgpack_pack_int64(pk, val->as.i);
+    case 4:
+        v32 = htobe32((uint32_t) value);
+        memcpy(w->p + 1, &v32, sizeof v32);
         break;
-    case SYM_VAL_UINT:
-        msgpack_pack_uint64(pk, val->as.u);
-        break;
-    case SYM_VAL_FLOAT:
-        msgpack_pack_double(pk, val->as.f);
-        break;
-    case SYM_VAL_STR:
-        s_pack_text(pk, val->as.s.ptr, val->as.s.len);
-        break;
-    case SYM_VAL_BIN:
-        msgpack_pack_bin(pk, val->as.s.len);
-        msgpack_pack_bin_body(pk, val->as.s.ptr, val->as.s.len);
+    default:
+        v64 = htobe64(value);
+        memcpy(w->p + 1, &v64, sizeof v64);
         break;
     }
+    w->p += 1 + width;
+}
+
+static inline void
+s_put_uint(s_writer_t *w, uint64_t value)
+{
+    if (value < 128) {
+        *w->p++ = (unsigned char) value;
+    } else if (value <= UINT8_MAX) {
+        s_put_be(w, 0xcc, value, 1);
+    } else if (value <= UINT16_MAX) {
+        s_put_be(w, 0xcd, value, 2);
+    } else if (value <= UINT32_MAX) {
+        s_put_be(w, 0xce, value, 4);
+    } else {
+        s_put_be(w, 0xcf, value, 8);
+    }
+}
+
+static inline void
+s_put_int(s_writer_t *w, int64_t value)
+{
+    if (value >= 0) {
+        s_put_uint(w, (uint64_t) value);
+    } else if (value >= -32) {
+        *w->p++ = (unsigned char) (int8_t) value; /* negative fixint */
+    } else if (value >= INT8_MIN) {
+        s_put_be(w, 0xd0, (uint64_t) value, 1);
+    } else if (value >= INT16_MIN) {
+        s_put_be(w, 0xd1, (uint64_t) value, 2);
+    } else if (value >= INT32_MIN) {
+        s_put_be(w, 0xd2, (uint64_t) value, 4);
+    } else {
+        s_put_be(w, 0xd3, (uint64_t) value, 8);
+    }
+}
+
+/* A str (is_bin false) or bin header and its bytes. */
+static inline void
+s_put_bytes(s_writer_t *w, const char *ptr, size_t len, bool is_bin)
+{
+    if (!is_bin && len < 32) {
+        *w->p++ = (unsigned char) (0xa0 | len);
+    } else if (len <= UINT8_MAX) {
+        s_put_be(w, is_bin ? 0xc4 : 0xd9, len, 1);
+    } else if (len <= UINT16_MAX) {
+        s_put_be(w, is_bin ? 0xc5 : 0xda, len, 2);
+    } else {
+        s_put_be(w, is_bin ? 0xc6 : 0xdb, len, 4);
+    }
+    if (len > 0) {
+        memcpy(w->p, ptr, len);
+        w->p += len;
+    }
+}
+
+static inline void
+s_put_key(s_writer_t *w, const char *key)
+{
+    s_put_bytes(w, key, strlen(key), false);
+}
+
+static inline void
+s_put_val(s_writer_t *w, const sym_val_t *val)
+{
+    uint64_t bits = 0;
+    switch (val->type) {
+    case SYM_VAL_NIL:
+        *w->p++ = 0xc0;
+        break;
+    case SYM_VAL_BOOL:
+        *w->p++ = val->as.b ? 0xc3 : 0xc2;
+        break;
+    case SYM_VAL_INT:
+        s_put_int(w, val->as.i);
+        break;
+    case SYM_VAL_UINT:
+        s_put_uint(w, val->as.u);
+        break;
+    case SYM_VAL_FLOAT:
+        memcpy(&bits, &val->as.f, sizeof bits);
+        s_put_be(w, 0xcb, bits, 8);
+        break;
+    case SYM_VAL_STR:
+    case SYM_VAL_BIN:
+        s_put_bytes(w, val->as.s.ptr, val->as.s.len, val->type == SYM_VAL_BIN);
+        break;
+    }
+}
+
+/* The most bytes rec can take: 9 per number, 5 per header, the keys. */
+static size_t
+s_encoded_bound(const sym_rec_t *rec)
+{
+    size_t bound = 96 + rec->stream.len;
+    for (uint32_t i = 0; i < rec->field_count; i++) {
+        const sym_field_t *field = &rec->fields[i];
+        bound += 5 + field->name.len + 9;
+        if (field->val.type == SYM_VAL_STR || field->val.type == SYM_VAL_BIN) {
+            bound += field->val.as.s.len;
+        }
+    }
+    return bound;
+}
+
+static bool
+s_reserve(msgpack_sbuffer *out, size_t more)
+{
+    if (out->alloc - out->size >= more) {
+        return true;
+    }
+    size_t want = out->alloc > 0 ? out->alloc : MSGPACK_SBUFFER_INIT_SIZE;
+    while (want - out->size < more) {
+        if (want > SIZE_MAX / 2) {
+            return false;
+        }
+        want *= 2;
+    }
+    /* msgpack_sbuffer owns its data through malloc, realloc and free. */
+    char *data = realloc(out->data, want);
+    if (data == NULL) {
+        return false;
+    }
+    out->data = data;
+    out->alloc = want;
+    return true;
 }
 
 int
@@ -70,582 +190,38 @@ sym_wire_encode(const sym_rec_t *rec, msgpack_sbuffer *out)
     assert(rec);
     assert(out);
 
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    size_t before = out->size;
-    msgpack_pack_map(&pk, 8);
-    s_pack_text(&pk, "v", 1);
-    msgpack_pack_uint8(&pk, SYM_WIRE_VERSION);
-    s_pack_text(&pk, "k", 1);
-    msgpack_pack_uint8(&pk, (uint8_t) rec->kind);
-    s_pack_text(&pk, "s", 1);
-    s_pack_text(&pk, rec->stream.ptr, rec->stream.len);
-    s_pack_text(&pk, "e", 1);
-    msgpack_pack_uint64(&pk, rec->epoch);
-    s_pack_text(&pk, "q", 1);
-    msgpack_pack_uint64(&pk, rec->seq);
-    s_pack_text(&pk, "te", 2);
-    msgpack_pack_int64(&pk, rec->event_ns);
-    s_pack_text(&pk, "ti", 2);
-    msgpack_pack_int64(&pk, rec->ingest_ns);
-    s_pack_text(&pk, "f", 1);
-    msgpack_pack_map(&pk, rec->field_count);
+    if (!s_reserve(out, s_encoded_bound(rec))) {
+        return SYM_ENOMEM;
+    }
+    s_writer_t w = {(unsigned char *) out->data + out->size};
+    *w.p++ = 0x88; /* a map of the 8 entries below */
+    s_put_key(&w, "v");
+    s_put_uint(&w, SYM_WIRE_VERSION);
+    s_put_key(&w, "k");
+    s_put_uint(&w, (uint64_t) rec->kind);
+    s_put_key(&w, "s");
+    s_put_bytes(&w, rec->stream.ptr, rec->stream.len, false);
+    s_put_key(&w, "e");
+    s_put_uint(&w, rec->epoch);
+    s_put_key(&w, "q");
+    s_put_uint(&w, rec->seq);
+    s_put_key(&w, "te");
+    s_put_int(&w, rec->event_ns);
+    s_put_key(&w, "ti");
+    s_put_int(&w, rec->ingest_ns);
+    s_put_key(&w, "f");
+    if (rec->field_count < 16) {
+        *w.p++ = (unsigned char) (0x80 | rec->field_count);
+    } else {
+        s_put_be(&w, 0xde, rec->field_count, 2); /* at most 256 fields */
+    }
     for (uint32_t i = 0; i < rec->field_count; i++) {
         const sym_field_t *field = &rec->fields[i];
-        s_pack_text(&pk, field->name.ptr, field->name.len);
-        s_pack_val(&pk, &field->val);
+        s_put_bytes(&w, field->name.ptr, field->name.len, false);
+        s_put_val(&w, &field->val);
     }
-    /* msgpack_sbuffer_write reports allocation failure as -1 but the
-     * packer macros drop it; a size that did not grow shows it. */
-    return out->size > before ? SYM_OK : SYM_ENOMEM;
-}
-
-sym_wire_decoder_t *
-sym_wire_decoder_new(const sym_wire_limits_t *limits)
-{
-    sym_wire_decoder_t *self = calloc(1, sizeof *self);
-    if (self == NULL) {
-        return NULL;
-    }
-    if (limits) {
-        self->limits = *limits;
-    } else {
-        sym_wire_limits_default(&self->limits);
-    }
-    if (self->limits.max_fields > SYM_REC_MAX_FIELDS) {
-        self->limits.max_fields = SYM_REC_MAX_FIELDS;
-    }
-    if (self->limits.max_depth > SYM_WIRE_MAX_DEPTH) {
-        self->limits.max_depth = SYM_WIRE_MAX_DEPTH;
-    }
-    self->error = "none";
-    return self;
-}
-
-void
-sym_wire_decoder_destroy(sym_wire_decoder_t **self_p)
-{
-    if (self_p == NULL || *self_p == NULL) {
-        return;
-    }
-    free(*self_p);
-    *self_p = NULL;
-}
-
-const char *
-sym_wire_last_error(const sym_wire_decoder_t *self)
-{
-    return self->error;
-}
-
-/* Big-endian unsigned integer of width bytes at p. */
-static uint64_t
-s_be(const unsigned char *p, size_t width)
-{
-    uint64_t value = 0;
-    for (size_t i = 0; i < width; i++) {
-        value = (value << 8) | p[i];
-    }
-    return value;
-}
-
-/* Header of one msgpack object: how many header bytes, how many payload
- * bytes follow, and how many child objects (arrays: n, maps: 2n). */
-typedef struct {
-    size_t header;
-    uint64_t body;
-    uint64_t children;
-    bool is_container;
-    bool is_text;
-} s_item_t;
-
-/* How the header of each type byte from 0xc0 to 0xdf is laid out. */
-typedef enum {
-    S_FIXED,   /* a body of a fixed size follows */
-    S_SIZED,   /* a str or bin whose size is in the next width bytes */
-    S_EXT,     /* an ext: size in width bytes, then a type byte */
-    S_ARRAY,   /* an array whose count is in the next width bytes */
-    S_MAP,     /* a map whose count is in the next width bytes */
-    S_INVALID, /* 0xc1, which msgpack never uses */
-} s_layout_t;
-
-static const struct {
-    unsigned char layout; /* s_layout_t */
-    unsigned char size;   /* body bytes (S_FIXED) or width of the count */
-} s_headers[32] = {
-    {S_FIXED, 0},  {S_INVALID, 0}, {S_FIXED, 0}, {S_FIXED, 0}, /* c0-c3 */
-    {S_SIZED, 1},  {S_SIZED, 2},   {S_SIZED, 4}, {S_EXT, 1},   /* c4-c7 */
-    {S_EXT, 2},    {S_EXT, 4},     {S_FIXED, 4}, {S_FIXED, 8}, /* c8-cb */
-    {S_FIXED, 1},  {S_FIXED, 2},   {S_FIXED, 4}, {S_FIXED, 8}, /* cc-cf */
-    {S_FIXED, 1},  {S_FIXED, 2},   {S_FIXED, 4}, {S_FIXED, 8}, /* d0-d3 */
-    {S_FIXED, 2},  {S_FIXED, 3},   {S_FIXED, 5}, {S_FIXED, 9}, /* d4-d7 */
-    {S_FIXED, 17}, {S_SIZED, 1},   {S_SIZED, 2}, {S_SIZED, 4}, /* d8-db */
-    {S_ARRAY, 2},  {S_ARRAY, 4},   {S_MAP, 2},   {S_MAP, 4},   /* dc-df */
-};
-
-static int
-s_read_header(const unsigned char *p, size_t avail, s_item_t *item)
-{
-    unsigned char b = p[0];
-    *item = (s_item_t){.header = 1};
-    if (b <= 0x7f || b >= 0xe0) {
-        return SYM_OK; /* fixint */
-    }
-    if (b <= 0x9f) {
-        item->is_container = true; /* fixmap, fixarray */
-        item->children = b <= 0x8f ? 2u * (b & 0x0f) : (b & 0x0f);
-        return SYM_OK;
-    }
-    if (b <= 0xbf) {
-        item->is_text = true; /* fixstr */
-        item->body = b & 0x1f;
-        return SYM_OK;
-    }
-
-    s_layout_t layout = (s_layout_t) s_headers[b - 0xc0].layout;
-    size_t size = s_headers[b - 0xc0].size;
-    if (layout == S_INVALID) {
-        return SYM_EDECODE;
-    }
-    if (layout == S_FIXED) {
-        item->body = size;
-        return SYM_OK;
-    }
-    if (avail < 1 + size) {
-        return SYM_EDECODE;
-    }
-    uint64_t n = s_be(p + 1, size);
-    item->header = 1 + size;
-    item->is_container = layout == S_ARRAY || layout == S_MAP;
-    item->children = layout == S_MAP ? 2 * n : layout == S_ARRAY ? n : 0;
-    item->is_text = layout == S_SIZED;
-    item->body = layout == S_EXT ? n + 1 : layout == S_SIZED ? n : 0;
+    out->size = (size_t) ((char *) w.p - out->data);
     return SYM_OK;
-}
-
-/* Walk the first object of data without allocating: every length and
- * count is checked against the bytes left and against the limits. Sets
- * *object_len. This runs before the record is read, so a header
- * that claims billions of elements never makes the decoder loop. */
-static int
-s_check(sym_wire_decoder_t *self, const unsigned char *data, size_t len,
-        size_t *object_len)
-{
-    const sym_wire_limits_t *lim = &self->limits;
-    uint64_t pending[SYM_WIRE_MAX_DEPTH + 1]; /* children left per level */
-    size_t depth = 0;
-    size_t pos = 0;
-    pending[0] = 1;
-    while (true) {
-        while (depth > 0 && pending[depth] == 0) {
-            depth--;
-        }
-        if (pending[depth] == 0) {
-            break;
-        }
-        pending[depth]--;
-        if (pos >= len) {
-            self->error = "truncated record";
-            return SYM_EDECODE;
-        }
-        s_item_t item;
-        if (s_read_header(data + pos, len - pos, &item) != SYM_OK) {
-            self->error = "invalid msgpack type byte or header";
-            return SYM_EDECODE;
-        }
-        pos += item.header;
-        if (item.body > len - pos) {
-            self->error = "length exceeds frame";
-            return SYM_EDECODE;
-        }
-        if (item.is_text && item.body > lim->max_str_bytes) {
-            self->error = "string longer than the limit";
-            return SYM_ETOOBIG;
-        }
-        pos += (size_t) item.body;
-        if (pos > lim->max_record_bytes) {
-            self->error = "record larger than the limit";
-            return SYM_ETOOBIG;
-        }
-        if (!item.is_container) {
-            continue;
-        }
-        /* Every child takes at least one byte. */
-        if (item.children > len - pos) {
-            self->error = "element count exceeds frame";
-            return SYM_EDECODE;
-        }
-        uint64_t entries_max =
-            depth == 0 ? lim->max_envelope_keys * 2 : lim->max_fields * 2;
-        if (item.children > entries_max) {
-            self->error = "more entries than the limit";
-            return SYM_ETOOBIG;
-        }
-        if (depth + 1 > lim->max_depth) {
-            self->error = "nested deeper than the limit";
-            return SYM_ETOOBIG;
-        }
-        pending[++depth] = item.children;
-    }
-    *object_len = pos;
-    return SYM_OK;
-}
-
-/* The second pass reads bytes that s_check has already bounded, so it
- * needs no length checks of its own; it fills the record in place and
- * allocates nothing. The msgpack object tree it replaces cost more than
- * everything else a sink does per record. */
-typedef struct {
-    const unsigned char *p; /* next byte */
-} s_reader_t;
-
-/* A scalar as msgpack encodes it: which kind, and its value. */
-typedef enum {
-    S_NIL,
-    S_BOOL,
-    S_UINT, /* a non-negative integer, any width */
-    S_NEG,  /* a negative integer */
-    S_FLOAT,
-    S_STR,
-    S_BIN,
-    S_OTHER, /* a container or an ext */
-} s_kind_t;
-
-typedef struct {
-    s_kind_t kind;
-    uint64_t u;
-    int64_t i;
-    double f;
-    sym_str_t s;
-} s_scalar_t;
-
-static double
-s_float_at(const unsigned char *p, size_t width)
-{
-    uint64_t bits = s_be(p, width);
-    if (width == 4) {
-        uint32_t narrow = (uint32_t) bits;
-        float value;
-        memcpy(&value, &narrow, sizeof value);
-        return value;
-    }
-    double value;
-    memcpy(&value, &bits, sizeof value);
-    return value;
-}
-
-/* A signed integer of width bytes; non-negative values count as S_UINT
- * as msgpack-c does. */
-static void
-s_signed_at(const unsigned char *p, size_t width, s_scalar_t *out)
-{
-    uint64_t bits = s_be(p, width);
-    unsigned shift = (unsigned) (64 - 8 * width);
-    int64_t value = (int64_t) (bits << shift) >> shift;
-    if (value >= 0) {
-        *out = (s_scalar_t){.kind = S_UINT, .u = (uint64_t) value};
-    } else {
-        *out = (s_scalar_t){.kind = S_NEG, .i = value};
-    }
-}
-
-static void
-s_number(const unsigned char *p, unsigned char b, s_scalar_t *out)
-{
-    if (b >= 0xcc && b <= 0xcf) {
-        *out = (s_scalar_t){.kind = S_UINT, .u = s_be(p + 1, 1u << (b - 0xcc))};
-    } else if (b >= 0xd0 && b <= 0xd3) {
-        s_signed_at(p + 1, 1u << (b - 0xd0), out);
-    } else if (b == 0xca || b == 0xcb) {
-        *out = (s_scalar_t){.kind = S_FLOAT,
-                            .f = s_float_at(p + 1, b == 0xca ? 4 : 8)};
-    } else {
-        *out = (s_scalar_t){.kind = S_OTHER};
-    }
-}
-
-/* Read one object; a container or ext is skipped whole and reported as
- * S_OTHER. */
-/* The types every record is made of, read without the header table. */
-static bool
-s_read_common(s_reader_t *r, s_scalar_t *out)
-{
-    const unsigned char *p = r->p;
-    unsigned char b = p[0];
-    if (b >= 0xa0 && b <= 0xbf) {
-        *out =
-            (s_scalar_t){.kind = S_STR, .s = {(const char *) p + 1, b & 0x1fu}};
-        r->p += 1 + (b & 0x1fu);
-    } else if (b <= 0x7f) {
-        *out = (s_scalar_t){.kind = S_UINT, .u = b};
-        r->p += 1;
-    } else if (b == 0xcb) {
-        *out = (s_scalar_t){.kind = S_FLOAT, .f = s_float_at(p + 1, 8)};
-        r->p += 9;
-    } else if (b == 0xcf) {
-        *out = (s_scalar_t){.kind = S_UINT, .u = s_be(p + 1, 8)};
-        r->p += 9;
-    } else if (b == 0xd3) {
-        s_signed_at(p + 1, 8, out);
-        r->p += 9;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-static void
-s_read(s_reader_t *r, s_scalar_t *out)
-{
-    if (s_read_common(r, out)) {
-        return;
-    }
-    const unsigned char *p = r->p;
-    unsigned char b = p[0];
-    s_item_t item;
-    s_read_header(p, SIZE_MAX, &item); /* cannot fail after s_check */
-    r->p += item.header + item.body;
-    if (b <= 0x7f) {
-        *out = (s_scalar_t){.kind = S_UINT, .u = b};
-    } else if (b >= 0xe0) {
-        *out = (s_scalar_t){.kind = S_NEG, .i = (int8_t) b};
-    } else if (item.is_text) {
-        bool is_bin = b >= 0xc4 && b <= 0xc6;
-        *out = (s_scalar_t){
-            .kind = is_bin ? S_BIN : S_STR,
-            .s = {(const char *) p + item.header, (uint32_t) item.body}};
-    } else if (b == 0xc0 || b == 0xc2 || b == 0xc3) {
-        *out = (s_scalar_t){.kind = b == 0xc0 ? S_NIL : S_BOOL, .u = b == 0xc3};
-    } else {
-        s_number(p, b, out);
-    }
-    for (uint64_t left = item.children; left > 0; left--) {
-        s_scalar_t child;
-        s_read(r, &child); /* depth is bounded by s_check */
-    }
-}
-
-/* Entries of the map at the reader, after its header. */
-static uint64_t
-s_map_size(s_reader_t *r, bool *is_map)
-{
-    unsigned char b = r->p[0];
-    s_item_t item;
-    s_read_header(r->p, SIZE_MAX, &item);
-    *is_map = (b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf;
-    if (*is_map) {
-        r->p += item.header;
-    }
-    return item.children / 2;
-}
-
-static int
-s_to_val(const s_scalar_t *in, sym_val_t *val)
-{
-    switch (in->kind) {
-    case S_NIL:
-        *val = (sym_val_t){.type = SYM_VAL_NIL};
-        return SYM_OK;
-    case S_BOOL:
-        *val = (sym_val_t){.type = SYM_VAL_BOOL, .as.b = in->u != 0};
-        return SYM_OK;
-    case S_UINT:
-        if (in->u <= INT64_MAX) {
-            *val = (sym_val_t){.type = SYM_VAL_INT, .as.i = (int64_t) in->u};
-        } else {
-            *val = (sym_val_t){.type = SYM_VAL_UINT, .as.u = in->u};
-        }
-        return SYM_OK;
-    case S_NEG:
-        *val = (sym_val_t){.type = SYM_VAL_INT, .as.i = in->i};
-        return SYM_OK;
-    case S_FLOAT:
-        *val = (sym_val_t){.type = SYM_VAL_FLOAT, .as.f = in->f};
-        return SYM_OK;
-    case S_STR:
-    case S_BIN:
-        *val =
-            (sym_val_t){.type = in->kind == S_STR ? SYM_VAL_STR : SYM_VAL_BIN,
-                        .as.s = in->s};
-        return SYM_OK;
-    default:
-        return SYM_EDECODE;
-    }
-}
-
-static int
-s_to_fields(sym_wire_decoder_t *self, s_reader_t *r, sym_rec_t *rec)
-{
-    bool is_map = false;
-    uint64_t size = s_map_size(r, &is_map);
-    if (!is_map) {
-        self->error = "fields are not a map";
-        return SYM_EDECODE;
-    }
-    if (rec->field_count + size > SYM_REC_MAX_FIELDS) {
-        self->error = "more fields than the limit";
-        return SYM_ETOOBIG;
-    }
-    for (uint64_t i = 0; i < size; i++) {
-        s_scalar_t key;
-        s_scalar_t val;
-        s_read(r, &key);
-        s_read(r, &val);
-        if (key.kind != S_STR || key.s.len == 0) {
-            self->error = "field name is not a non-empty string";
-            return SYM_EDECODE;
-        }
-        sym_field_t *field = &rec->fields[rec->field_count];
-        field->name = key.s;
-        if (s_to_val(&val, &field->val) != SYM_OK) {
-            self->error = "field value is not a scalar";
-            return SYM_EDECODE;
-        }
-        rec->field_count++;
-    }
-    return SYM_OK;
-}
-
-static bool
-s_to_i64(const s_scalar_t *in, int64_t *out)
-{
-    if (in->kind == S_NEG) {
-        *out = in->i;
-        return true;
-    }
-    if (in->kind == S_UINT && in->u <= INT64_MAX) {
-        *out = (int64_t) in->u;
-        return true;
-    }
-    return false;
-}
-
-/* Envelope keys, by their one or two bytes. */
-#define S_KEY(a, b) ((unsigned) (unsigned char) (a) << 8 | (unsigned char) (b))
-
-/* Fill the envelope entry named by key from val. Unknown keys are
- * skipped. Bits of *seen: 1 version, 2 stream, 4 sequence. */
-static int
-s_to_envelope(sym_wire_decoder_t *self, unsigned key, const s_scalar_t *val,
-              sym_rec_t *rec, unsigned *seen)
-{
-    bool is_uint = val->kind == S_UINT;
-    bool ok = true;
-    switch (key) {
-    case S_KEY('v', 0):
-        if (is_uint && val->u != SYM_WIRE_VERSION) {
-            self->error = "unsupported format version";
-            return SYM_EVERSION;
-        }
-        ok = is_uint;
-        *seen |= 1u;
-        break;
-    case S_KEY('k', 0):
-        ok = is_uint && val->u < SYM_KIND_COUNT;
-        rec->kind = ok ? (sym_kind_t) val->u : rec->kind;
-        break;
-    case S_KEY('s', 0):
-        ok = val->kind == S_STR && val->s.len > 0 && val->s.len < 256;
-        rec->stream = ok ? val->s : rec->stream;
-        *seen |= 2u;
-        break;
-    case S_KEY('e', 0):
-        ok = is_uint;
-        rec->epoch = ok ? val->u : rec->epoch;
-        break;
-    case S_KEY('q', 0):
-        ok = is_uint;
-        rec->seq = ok ? val->u : rec->seq;
-        *seen |= 4u;
-        break;
-    case S_KEY('t', 'e'):
-        ok = s_to_i64(val, &rec->event_ns);
-        break;
-    case S_KEY('t', 'i'):
-        ok = s_to_i64(val, &rec->ingest_ns);
-        break;
-    }
-    if (!ok) {
-        self->error = "envelope entry has the wrong type";
-        return SYM_EDECODE;
-    }
-    return SYM_OK;
-}
-
-/* The envelope key of a string of one or two bytes, else 0 (unknown). */
-static unsigned
-s_key_code(const s_scalar_t *key)
-{
-    if (key->kind != S_STR || key->s.len == 0 || key->s.len > 2) {
-        return 0;
-    }
-    unsigned char second = key->s.len == 2 ? (unsigned char) key->s.ptr[1] : 0;
-    if (key->s.len == 2 && second == 0) {
-        return 0; /* "x\0" must not pass for "x" */
-    }
-    return S_KEY(key->s.ptr[0], second);
-}
-
-static int
-s_fill(sym_wire_decoder_t *self, const char *data, sym_rec_t *rec)
-{
-    s_reader_t r = {(const unsigned char *) data};
-    bool is_map = false;
-    uint64_t size = s_map_size(&r, &is_map);
-    if (!is_map) {
-        self->error = "record is not a map";
-        return SYM_EDECODE;
-    }
-    sym_rec_reset(rec);
-    unsigned seen = 0;
-    for (uint64_t i = 0; i < size; i++) {
-        s_scalar_t key;
-        s_read(&r, &key);
-        unsigned code = s_key_code(&key);
-        int rc = SYM_OK;
-        if (code == S_KEY('f', 0)) {
-            rc = s_to_fields(self, &r, rec);
-        } else {
-            s_scalar_t val;
-            s_read(&r, &val);
-            rc = s_to_envelope(self, code, &val, rec, &seen);
-        }
-        if (rc != SYM_OK) {
-            return rc;
-        }
-    }
-    if (seen != 7u) {
-        self->error = "envelope lacks version, stream or sequence";
-        return SYM_EDECODE;
-    }
-    /* Text goes on into SQLite, JSON and PostgreSQL, which take neither
-     * broken UTF-8 nor NUL bytes: such a record is set aside here rather
-     * than altered or failing a whole batch there. */
-    const sym_field_t *bad = NULL;
-    if (!sym_rec_is_text(rec, &bad)) {
-        self->error = "text is not UTF-8 or holds a NUL byte";
-        return SYM_EDECODE;
-    }
-    return SYM_OK;
-}
-
-int
-sym_wire_decode(sym_wire_decoder_t *self, const char *data, size_t len,
-                sym_rec_t *rec, size_t *used)
-{
-    assert(self);
-    assert(rec);
-
-    size_t object_len = 0;
-    int rc = s_check(self, (const unsigned char *) data, len, &object_len);
-    if (rc != SYM_OK) {
-        return rc;
-    }
-    rc = s_fill(self, data, rec);
-    if (rc == SYM_OK) {
-        *used = object_len;
-    }
-    return rc;
 }
 
 int

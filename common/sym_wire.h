@@ -4,6 +4,7 @@
 #ifndef SYM_WIRE_H
 #define SYM_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <msgpack.h>
@@ -55,6 +56,12 @@ void sym_wire_decoder_destroy(sym_wire_decoder_t **self_p);
  * the payload cannot be trusted and must be dropped. */
 int sym_wire_decode(sym_wire_decoder_t *self, const char *data, size_t len,
                     sym_rec_t *rec, size_t *used);
+
+/* A record of the types the encoder writes is read in one bounded pass;
+ * anything else, and every error, goes through a validating walk first
+ * and a second pass after it. Both give the same result. On by default;
+ * tests turn it off to compare the two. */
+void sym_wire_decoder_set_one_pass(sym_wire_decoder_t *self, bool is_on);
 
 /* Why the last decode failed, as a short constant phrase. */
 const char *sym_wire_last_error(const sym_wire_decoder_t *self);

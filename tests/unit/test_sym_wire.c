@@ -23,9 +23,11 @@
 
 typedef struct {
     sym_wire_decoder_t *decoder;
-    sym_rec_t *rec;      /* what gets encoded */
-    sym_rec_t *out;      /* what gets decoded */
-    msgpack_sbuffer buf; /* encoded bytes */
+    sym_wire_decoder_t *two_pass; /* the same limits, never in one pass */
+    sym_rec_t *rec;               /* what gets encoded */
+    sym_rec_t *out;               /* what gets decoded */
+    sym_rec_t *check;             /* what the two passes decode */
+    msgpack_sbuffer buf;          /* encoded bytes */
 } s_fixture_t;
 
 static const char s_nul_text[] = {'a', '\0', 'b', '\0'};
@@ -40,11 +42,19 @@ s_setup(void **state)
         return -1;
     }
     self->decoder = sym_wire_decoder_new(NULL);
+    self->two_pass = sym_wire_decoder_new(NULL);
     self->rec = sym_rec_new();
     self->out = sym_rec_new();
+    self->check = sym_rec_new();
     msgpack_sbuffer_init(&self->buf);
     *state = self;
-    return self->decoder && self->rec && self->out ? 0 : -1;
+    if (self->two_pass) {
+        sym_wire_decoder_set_one_pass(self->two_pass, false);
+    }
+    return self->decoder && self->two_pass && self->rec && self->out &&
+                   self->check
+               ? 0
+               : -1;
 }
 
 static int
@@ -52,8 +62,10 @@ s_teardown(void **state)
 {
     s_fixture_t *self = *state;
     sym_wire_decoder_destroy(&self->decoder);
+    sym_wire_decoder_destroy(&self->two_pass);
     sym_rec_destroy(&self->rec);
     sym_rec_destroy(&self->out);
+    sym_rec_destroy(&self->check);
     msgpack_sbuffer_destroy(&self->buf);
     free(self);
     return 0;
@@ -178,6 +190,35 @@ test_wire_round_trip_keeps_every_field_type(void **state)
     assert_true(signbit(sym_rec_get(self->out, "nzero")->as.f));
     assert_true(sym_rec_get(self->out, "min")->as.i == INT64_MIN);
     assert_true(sym_rec_get(self->out, "u_max")->as.u == UINT64_MAX);
+}
+
+/* Without binary fields, a record is of the types read in one pass. */
+static void
+test_wire_one_pass_and_two_passes_agree_on_every_scalar(void **state)
+{
+    s_fixture_t *self = *state;
+    s_fill_every_type(self->rec);
+    static const char *const bins[] = {"nul", "bad", "blob", "noblob"};
+    for (size_t i = 0; i < sizeof bins / sizeof bins[0]; i++) {
+        sym_rec_remove(self->rec, bins[i], strlen(bins[i]));
+    }
+    /* Strings with one- and two-byte lengths. */
+    char text[300];
+    memset(text, 'x', sizeof text);
+    assert_int_equal(sym_rec_set_str(self->rec, "str8", text, 200), SYM_OK);
+    assert_int_equal(sym_rec_set_str(self->rec, "str16", text, 300), SYM_OK);
+    assert_int_equal(sym_wire_encode(self->rec, &self->buf), SYM_OK);
+
+    size_t used = 0;
+    assert_int_equal(s_decode(self, &used), SYM_OK);
+    assert_int_equal(used, self->buf.size);
+    s_assert_same(self->rec, self->out);
+    size_t check_used = 0;
+    assert_int_equal(sym_wire_decode(self->two_pass, self->buf.data,
+                                     self->buf.size, self->check, &check_used),
+                     SYM_OK);
+    assert_int_equal(check_used, used);
+    s_assert_same(self->rec, self->check);
 }
 
 static void
@@ -947,6 +988,15 @@ s_decode_all(s_fixture_t *self, const unsigned char *bytes, size_t len,
         int rc = sym_wire_decode(self->decoder, data + pos, len - pos,
                                  self->out, &used);
         *last_rc = rc;
+        /* The one-pass reading and the two-pass one always agree. */
+        size_t check_used = 0;
+        assert_int_equal(sym_wire_decode(self->two_pass, data + pos, len - pos,
+                                         self->check, &check_used),
+                         rc);
+        if (rc == SYM_OK) {
+            assert_int_equal(check_used, used);
+            s_assert_same(self->check, self->out);
+        }
         if (rc != SYM_OK) {
             if (rc != SYM_EDECODE && rc != SYM_ETOOBIG && rc != SYM_EVERSION) {
                 fail_msg("unexpected rc %d", rc);
@@ -1062,12 +1112,153 @@ test_wire_mutated_records_never_crash(void **state)
     assert_true(errors > 1000);
 }
 
+/* msgpack-c's packer, value by value: the bytes sym_wire_encode must give. */
+static void
+s_reference_val(msgpack_packer *pk, const sym_val_t *val)
+{
+    switch (val->type) {
+    case SYM_VAL_NIL:
+        msgpack_pack_nil(pk);
+        break;
+    case SYM_VAL_BOOL:
+        val->as.b ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+        break;
+    case SYM_VAL_INT:
+        msgpack_pack_int64(pk, val->as.i);
+        break;
+    case SYM_VAL_UINT:
+        msgpack_pack_uint64(pk, val->as.u);
+        break;
+    case SYM_VAL_FLOAT:
+        msgpack_pack_double(pk, val->as.f);
+        break;
+    case SYM_VAL_STR:
+        msgpack_pack_str_with_body(pk, val->as.s.ptr, val->as.s.len);
+        break;
+    case SYM_VAL_BIN:
+        msgpack_pack_bin_with_body(pk, val->as.s.ptr, val->as.s.len);
+        break;
+    }
+}
+
+static void
+s_reference_encode(const sym_rec_t *rec, msgpack_sbuffer *out)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 8);
+    msgpack_pack_str_with_body(&pk, "v", 1);
+    msgpack_pack_uint8(&pk, SYM_WIRE_VERSION);
+    msgpack_pack_str_with_body(&pk, "k", 1);
+    msgpack_pack_uint8(&pk, (uint8_t) rec->kind);
+    msgpack_pack_str_with_body(&pk, "s", 1);
+    msgpack_pack_str_with_body(&pk, rec->stream.ptr, rec->stream.len);
+    msgpack_pack_str_with_body(&pk, "e", 1);
+    msgpack_pack_uint64(&pk, rec->epoch);
+    msgpack_pack_str_with_body(&pk, "q", 1);
+    msgpack_pack_uint64(&pk, rec->seq);
+    msgpack_pack_str_with_body(&pk, "te", 2);
+    msgpack_pack_int64(&pk, rec->event_ns);
+    msgpack_pack_str_with_body(&pk, "ti", 2);
+    msgpack_pack_int64(&pk, rec->ingest_ns);
+    msgpack_pack_str_with_body(&pk, "f", 1);
+    msgpack_pack_map(&pk, rec->field_count);
+    for (uint32_t i = 0; i < rec->field_count; i++) {
+        const sym_field_t *field = &rec->fields[i];
+        msgpack_pack_str_with_body(&pk, field->name.ptr, field->name.len);
+        s_reference_val(&pk, &field->val);
+    }
+}
+
+/* An integer near one of msgpack's size boundaries, or anywhere. */
+static uint64_t
+s_edge_number(uint64_t *seed)
+{
+    static const uint64_t edges[] = {
+        0,     31,    32,         127,        128,       255,       256,
+        65535, 65536, UINT32_MAX, 1ULL << 32, INT64_MAX, UINT64_MAX};
+    uint64_t r = s_random(seed);
+    uint64_t edge = edges[r % (sizeof edges / sizeof edges[0])];
+    switch ((r >> 8) % 4) {
+    case 0:
+        return edge;
+    case 1:
+        return edge + 1;
+    case 2:
+        return edge - 1;
+    default:
+        return s_random(seed) >> ((r >> 16) % 64);
+    }
+}
+
+static void
+test_wire_encodes_the_bytes_msgpack_c_would(void **state)
+{
+    s_fixture_t *self = *state;
+    static char text[70000];
+    memset(text, 'y', sizeof text);
+    static const size_t lengths[] = {0,   1,   31,    32,    255,
+                                     256, 300, 65535, 65536, 69999};
+    msgpack_sbuffer want;
+    msgpack_sbuffer_init(&want);
+    uint64_t seed = 0x00c0ffee0ddba11ULL;
+    for (int n = 0; n < 2000; n++) {
+        sym_rec_t *rec = self->rec;
+        sym_rec_reset(rec);
+        if (n == 0) {
+            s_fill_every_type(rec);
+        }
+        uint64_t r = s_random(&seed);
+        rec->kind = (sym_kind_t) (r % SYM_KIND_COUNT);
+        size_t stream_len = 1 + (r >> 8) % 255;
+        assert_int_equal(sym_rec_set_stream(rec, text, stream_len), SYM_OK);
+        rec->epoch = s_edge_number(&seed);
+        rec->seq = s_edge_number(&seed);
+        rec->event_ns = (int64_t) s_edge_number(&seed);
+        rec->ingest_ns = -(int64_t) (s_edge_number(&seed) >> 1);
+        size_t fields = n == 0 ? 0 : (r >> 16) % 40;
+        if (n == 1) {
+            fields = SYM_REC_MAX_FIELDS;
+        }
+        for (size_t i = 0; i < fields; i++) {
+            uint64_t pick = s_random(&seed);
+            char name[24];
+            snprintf(name, sizeof name, "f%zu", i);
+            sym_val_t val = {.type = (sym_val_type_t) (pick % 7)};
+            uint64_t number = s_edge_number(&seed);
+            if (val.type == SYM_VAL_INT) {
+                val.as.i =
+                    (pick >> 8) & 1 ? (int64_t) number : -(int64_t) number;
+            } else if (val.type == SYM_VAL_UINT) {
+                val.as.u = number;
+            } else if (val.type == SYM_VAL_FLOAT) {
+                val.as.f = (double) number / 7.0;
+            } else if (val.type == SYM_VAL_BOOL) {
+                val.as.b = (pick >> 8) & 1;
+            } else if (val.type == SYM_VAL_STR || val.type == SYM_VAL_BIN) {
+                size_t len =
+                    lengths[(pick >> 8) % (sizeof lengths / sizeof lengths[0])];
+                val.as.s = (sym_str_t){text, (uint32_t) len};
+            }
+            s_set(rec, name, val);
+        }
+        msgpack_sbuffer_clear(&self->buf);
+        msgpack_sbuffer_clear(&want);
+        assert_int_equal(sym_wire_encode(rec, &self->buf), SYM_OK);
+        s_reference_encode(rec, &want);
+        assert_int_equal(self->buf.size, want.size);
+        assert_memory_equal(self->buf.data, want.data, want.size);
+    }
+    msgpack_sbuffer_destroy(&want);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
 #define S_TEST(name) cmocka_unit_test_setup_teardown(name, s_setup, s_teardown)
         S_TEST(test_wire_round_trip_keeps_every_field_type),
+        S_TEST(test_wire_one_pass_and_two_passes_agree_on_every_scalar),
         S_TEST(test_wire_round_trip_keeps_every_kind_and_envelope_extreme),
         S_TEST(test_wire_round_trip_keeps_longest_stream_and_full_record),
         S_TEST(test_wire_decodes_a_batch_in_sequence),
@@ -1089,6 +1280,7 @@ main(void)
         S_TEST(test_wire_check_topic_takes_printable_ascii_only),
         S_TEST(test_wire_random_bytes_never_crash),
         S_TEST(test_wire_mutated_records_never_crash),
+        S_TEST(test_wire_encodes_the_bytes_msgpack_c_would),
 #undef S_TEST
     };
     return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
