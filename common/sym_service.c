@@ -140,8 +140,13 @@ sym_service_ready(sym_service_t *self)
 void
 sym_service_tick(sym_service_t *self, uint64_t pending)
 {
+    sym_service_tick_at(self, pending, sym_time_mono_ms());
+}
+
+void
+sym_service_tick_at(sym_service_t *self, uint64_t pending, int64_t now_ms)
+{
     assert(self);
-    int64_t now_ms = sym_time_mono_ms();
     if (now_ms >= self->next_peers_poll_ms) {
         self->next_peers_poll_ms = now_ms + S_PEERS_POLL_MS;
         sym_peers_poll_all();

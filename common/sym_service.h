@@ -42,6 +42,10 @@ void sym_service_ready(sym_service_t *self);
  * the counters, and pets the systemd watchdog when one is set. */
 void sym_service_tick(sym_service_t *self, uint64_t pending);
 
+/* sym_service_tick with the monotonic time in ms given, for a loop that
+ * has just read the clock anyway. */
+void sym_service_tick_at(sym_service_t *self, uint64_t pending, int64_t now_ms);
+
 /* The node is stopping: tell systemd (STOPPING=1). */
 void sym_service_stopping(sym_service_t *self);
 

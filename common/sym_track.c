@@ -12,7 +12,6 @@
 #include <czmq.h>
 
 #include "sym_err.h"
-#include "sym_time.h"
 
 #define SYM_TRACK_WORDS (SYM_TRACK_WINDOW / 64)
 
@@ -191,7 +190,6 @@ sym_track_record(sym_track_t *self, const sym_rec_t *rec,
         *account = &entry->account;
     }
     sym_track_stream_t *acc = &entry->account;
-    acc->last_seen_ms = sym_time_mono_ms();
     if (rec->kind == SYM_KIND_EOS) {
         acc->has_eos = true;
         acc->eos_seq = rec->seq;
@@ -252,7 +250,6 @@ sym_track_restore(sym_track_t *self, const sym_track_stream_t *account,
         entry->account.highest = entry->account.first_seq - 1;
     }
     entry->account.is_new_epoch = false;
-    entry->account.last_seen_ms = sym_time_mono_ms();
     if (zhashx_insert(self->accounts, key, entry) != 0) {
         free(entry);
         return SYM_ENOMEM;

@@ -30,7 +30,6 @@ typedef struct {
     uint64_t eos_seq;      /* last sequence the end marker announced */
     bool has_eos;          /* the end-of-stream marker arrived */
     int64_t last_event_ns; /* event time of the newest record */
-    int64_t last_seen_ms;  /* monotonic time of the last record */
     bool is_new_epoch;     /* set on the first record of a later epoch */
 } sym_track_stream_t;
 

@@ -293,7 +293,8 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
     /* Downstream every text must be UTF-8 without NUL bytes, so a line
      * that is not is set aside here, with its file and line. */
     const sym_field_t *bad_field = NULL;
-    if (!sym_rec_is_text(self->rec, &bad_field)) {
+    if (!self->ops->makes_only_text &&
+        !sym_rec_is_text(self->rec, &bad_field)) {
         s_bad_input(self, where, "text-not-utf8", NULL);
         return SYM_OK;
     }
@@ -326,10 +327,10 @@ s_handle(ingest_t *self, const ingest_where_t *where, int64_t now_ns)
 static int
 s_step(ingest_t *self, bool *is_end)
 {
-    sym_service_tick(self->service, s_pending(self));
     ingest_where_t where = {0};
     int rc = self->ops->next(self->source, self->rec, &where);
     int64_t now_ns = sym_time_mono_ns();
+    sym_service_tick_at(self->service, s_pending(self), now_ns / SYM_NS_PER_MS);
     if (rc == SYM_OK || rc == SYM_EDECODE) {
         self->stats.values[SYM_CTR_READ]++;
     }

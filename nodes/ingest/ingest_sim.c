@@ -293,6 +293,7 @@ s_open(const ingest_source_args_t *args, void **state, char *err,
 const ingest_source_ops_t ingest_sim_ops = {
     .name = "sim",
     .default_stream = "sim.exp{expedition}.ch{channel}",
+    .makes_only_text = true, /* names of its own, numbers and booleans */
     .open = s_open,
     .next = s_next,
     .close = s_close,

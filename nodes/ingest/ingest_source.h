@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
     const char *name;           /* csv, jsonl, sim, file, udp, ... */
     const char *default_stream; /* stream template when none is given */
+    bool makes_only_text;       /* its text is always UTF-8 without NUL */
     /* Open with args. Returns SYM_OK and the source's state, or
      * SYM_EINVAL / SYM_ENOMEM / SYM_EIO with the reason in err. */
     int (*open)(const ingest_source_args_t *args, void **state, char *err,

@@ -404,7 +404,7 @@ s_warn_decode(transform_t *self, const sym_in_msg_t *msg, size_t offset,
  * share of each stream, so a missing sequence is not a loss it could
  * prove. End-to-end loss is counted at the sink. */
 static int
-s_handle(transform_t *self, const char *topic, sym_rec_t *rec)
+s_handle(transform_t *self, const char *topic, sym_rec_t *rec, int64_t now_ns)
 {
     self->stats.values[SYM_CTR_RECEIVED]++;
     if (rec->kind == SYM_KIND_EOS) {
@@ -416,7 +416,7 @@ s_handle(transform_t *self, const char *topic, sym_rec_t *rec)
     } else if (rc != SYM_OK) {
         return rc;
     }
-    return transform_chain_apply(self->chain, topic, rec);
+    return transform_chain_apply_at(self->chain, topic, rec, now_ns);
 }
 
 static int
@@ -428,6 +428,7 @@ s_on_message(void *arg, const sym_in_msg_t *msg)
         s_warn_decode(self, msg, 0, "empty payload");
         return SYM_OK;
     }
+    int64_t now_ns = transform_chain_now(self->chain);
     size_t offset = 0;
     while (offset < msg->payload_len) {
         size_t used = 0;
@@ -441,7 +442,7 @@ s_on_message(void *arg, const sym_in_msg_t *msg)
             return SYM_OK;
         }
         offset += used;
-        rc = s_handle(self, msg->topic, self->rec);
+        rc = s_handle(self, msg->topic, self->rec, now_ns);
         if (rc != SYM_OK) {
             return rc;
         }

@@ -215,13 +215,10 @@ s_send_notice(transform_chain_t *self, const char *topic, const sym_rec_t *rec,
 }
 
 static int
-s_run_steps(transform_chain_t *self, const char *topic, sym_rec_t *rec)
+s_run_steps(transform_chain_t *self, const char *topic, sym_rec_t *rec,
+            int64_t now_ns)
 {
-    transform_ctx_t ctx = {
-        .chain = self,
-        .topic = topic,
-        .now_ns = self->clock(self->clock_arg),
-    };
+    transform_ctx_t ctx = {.chain = self, .topic = topic, .now_ns = now_ns};
     self->stats.data_in++;
     for (size_t i = 0; i < self->count; i++) {
         transform_step_t *step = &self->steps[i];
@@ -243,9 +240,24 @@ s_run_steps(transform_chain_t *self, const char *topic, sym_rec_t *rec)
     return s_emit(self, ctx.topic, rec);
 }
 
+int64_t
+transform_chain_now(const transform_chain_t *self)
+{
+    assert(self);
+    return self->clock(self->clock_arg);
+}
+
 int
 transform_chain_apply(transform_chain_t *self, const char *topic,
                       sym_rec_t *rec)
+{
+    return transform_chain_apply_at(self, topic, rec,
+                                    transform_chain_now(self));
+}
+
+int
+transform_chain_apply_at(transform_chain_t *self, const char *topic,
+                         sym_rec_t *rec, int64_t now_ns)
 {
     assert(self);
     assert(topic);
@@ -253,7 +265,7 @@ transform_chain_apply(transform_chain_t *self, const char *topic,
 
     switch (rec->kind) {
     case SYM_KIND_DATA:
-        return s_run_steps(self, topic, rec);
+        return s_run_steps(self, topic, rec, now_ns);
     case SYM_KIND_STATS:
         self->stats.ignored++;
         return SYM_OK;

@@ -81,6 +81,14 @@ int transform_chain_tick(transform_chain_t *self, int64_t now_ns);
 int transform_chain_apply(transform_chain_t *self, const char *topic,
                           sym_rec_t *rec);
 
+/* The chain clock's time now. */
+int64_t transform_chain_now(const transform_chain_t *self);
+
+/* transform_chain_apply with the arrival time given: the records of one
+ * message arrived together, so a node reads the clock once for them all. */
+int transform_chain_apply_at(transform_chain_t *self, const char *topic,
+                             sym_rec_t *rec, int64_t now_ns);
+
 /* Number of steps. */
 size_t transform_chain_size(const transform_chain_t *self);
 
