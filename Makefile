@@ -48,7 +48,7 @@ bench:
 # `make test` replays it. The counts also go to $(FUZZ_DIR)/counts.txt.
 fuzz:
 	@deploy/install-deps fuzz
-	@CC=clang cmake -S . -B $(FUZZ_DIR) -DSYM_FUZZ=ON \
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DSYM_FUZZ=ON \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target sym_fuzzers
 	@for t in $(FUZZ_TARGETS); do \

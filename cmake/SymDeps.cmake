@@ -12,6 +12,8 @@ pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 # The derive step of symphony-transform embeds Lua 5.4.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# Doubles as text, fast and exact (sym_real.h).
+pkg_check_modules(DCONV REQUIRED IMPORTED_TARGET double-conversion)
 
 # msgpack-c 6 renamed its module from msgpack to msgpack-c.
 pkg_check_modules(MSGPACK IMPORTED_TARGET msgpack-c)

@@ -1,8 +1,9 @@
 # SymSettings.cmake: compiler flags, and the defaults read from Makefile.inc.
 
 add_compile_definitions(_POSIX_C_SOURCE=200809L _DEFAULT_SOURCE)
-add_compile_options(-Wall -Wextra -Wshadow -Wstrict-prototypes
-    -Wmissing-prototypes -Wno-missing-field-initializers)
+add_compile_options(-Wall -Wextra -Wshadow -Wno-missing-field-initializers
+    $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes>
+    $<$<COMPILE_LANGUAGE:C>:-Wmissing-prototypes>)
 # Asserts catch caller bugs; they stay on in every build type.
 string(REPLACE "-DNDEBUG" "" CMAKE_C_FLAGS_RELEASE "${CMAKE_C_FLAGS_RELEASE}")
 string(REPLACE "-DNDEBUG" "" CMAKE_C_FLAGS_RELWITHDEBINFO

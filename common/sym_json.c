@@ -10,10 +10,8 @@
 #include <string.h>
 
 #include "sym_err.h"
+#include "sym_real.h"
 #include "sym_time.h"
-
-/* Digits of %.17g, a sign, a point, an exponent and room to spare. */
-#define S_REAL_MAX 40
 
 /* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
 static size_t
@@ -261,36 +259,20 @@ s_put_string(s_out_t *out, const char *ptr, size_t len)
     s_put(out, "\"", 1);
 }
 
-/* A double as json_dumps writes it with 17 digits: %.17g, with ".0" when
- * it would read back as an integer, and an exponent without '+' or
- * leading zeros. */
+/* A double as its shortest exact text (sym_real.h). jansson would write
+ * 17 digits (7.6600000000000001 for 7.66); both read back as the same
+ * double, and the short form is the one people read and JSON tools
+ * write. */
 static void
 s_put_real(s_out_t *out, double value)
 {
-    char text[S_REAL_MAX];
-    int n = snprintf(text, sizeof text - 2, "%.17g", value);
-    if (n < 0 || (size_t) n >= sizeof text - 2) {
+    char text[SYM_REAL_TEXT_MAX];
+    size_t len = sym_real_text(value, text, sizeof text);
+    if (len == 0) {
         out->failed = true;
         return;
     }
-    char *exp = memchr(text, 'e', (size_t) n);
-    if (exp == NULL) {
-        if (memchr(text, '.', (size_t) n) == NULL) {
-            memcpy(text + n, ".0", 2);
-            n += 2;
-        }
-        s_put(out, text, (size_t) n);
-        return;
-    }
-    const char *digits = exp + 1;
-    bool negative = *digits == '-';
-    digits += *digits == '-' || *digits == '+' ? 1 : 0;
-    while (digits[0] == '0' && digits[1] != '\0') {
-        digits++;
-    }
-    s_put(out, text, (size_t) (exp - text) + 1);
-    s_put(out, "-", negative ? 1 : 0);
-    s_put(out, digits, (size_t) (text + n - digits));
+    s_put(out, text, len);
 }
 
 static void

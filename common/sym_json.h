@@ -29,8 +29,9 @@ json_t *sym_json_from_rec(const sym_rec_t *rec, const char *topic);
 /* Only the fields, as a JSON object; NULL when out of memory. */
 json_t *sym_json_fields(const sym_rec_t *rec);
 
-/* The fields as compact JSON text with 17 significant digits, the same
- * value as json_dumps of sym_json_fields, written straight from the record
+/* The fields as compact JSON text, doubles in their shortest exact form
+ * (sym_real.h), the same values as json_dumps of sym_json_fields (which
+ * writes 17 digits), written straight from the record
  * without building objects: the sinks that store every record as text use
  * it. The text (NUL-terminated) goes into *buf, grown with realloc as needed
  * and kept by the caller to reuse; *len is set to its length. Returns

@@ -319,8 +319,9 @@ test_json_fields_text_matches_the_object(void **state)
     assert_int_equal(
         sym_rec_set_str(rec, "q\"\\", "a\0\n\x1f\"\xff\xc3\xa4/", 9), SYM_OK);
     s_check_fields_text(rec, &buf, &cap);
+    /* Shortest exact doubles, where jansson writes 17 digits. */
     assert_non_null(strstr(buf, "\"a\":0.30000000000000004,\"b\":1e20,"
-                                "\"c\":-1.4999999999999999e-7,\"d\":42.0,"));
+                                "\"c\":-1.5e-7,\"d\":42.0,"));
     assert_non_null(
         strstr(buf, "\"a\\u0000\\n\\u001F\\\"" S_REPLACEMENT "\xc3\xa4/\""));
 
