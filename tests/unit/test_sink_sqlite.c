@@ -336,6 +336,46 @@ test_sink_sqlite_refuses_a_file_that_is_not_a_database(void **state)
     assert_non_null(strstr(err, fix->path));
 }
 
+/* The plan a reader's query gets, as EXPLAIN QUERY PLAN's first line. */
+static void
+s_assert_plan(s_fixture_t *fix, const char *sql, const char *expected)
+{
+    char explain[512];
+    snprintf(explain, sizeof explain, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *stmt = s_query(fix, explain);
+    const char *detail = (const char *) sqlite3_column_text(stmt, 3);
+    assert_non_null(detail);
+    if (strstr(detail, expected) == NULL) {
+        fail_msg("%s: plan \"%s\", want \"%s\"", sql, detail, expected);
+    }
+    sqlite3_finalize(stmt);
+}
+
+static void
+test_sink_sqlite_time_ranges_use_the_stream_index(void **state)
+{
+    s_fixture_t *fix = *state;
+    s_open(fix);
+    s_fill(fix->rec, SYM_KIND_DATA, "s", 1);
+    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
+    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    sink_output_destroy(&fix->out);
+    s_open(fix); /* a second open seeds nothing twice */
+
+    s_assert_plan(fix, "SELECT * FROM records WHERE event_ns BETWEEN 1 AND 2",
+                  "USING INDEX records_stream_time (ANY(stream) AND "
+                  "event_ns>? AND event_ns<?)");
+    s_assert_plan(fix,
+                  "SELECT * FROM records WHERE stream = 's' AND event_ns > 1",
+                  "USING INDEX records_stream_time (stream=? AND event_ns>?)");
+    s_assert_plan(fix, "SELECT * FROM alarms WHERE event_ns < 5",
+                  "USING INDEX alarms_stream_time (ANY(stream) AND "
+                  "event_ns<?)");
+    assert_int_equal(s_int(fix, "SELECT count(*) FROM sqlite_stat1 WHERE "
+                                "idx = 'records_stream_time'"),
+                     1);
+}
+
 int
 main(void)
 {
@@ -348,6 +388,9 @@ main(void)
                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_sink_sqlite_reopen_appends,
                                         s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_sink_sqlite_time_ranges_use_the_stream_index, s_setup,
+            s_teardown),
         cmocka_unit_test_setup_teardown(
             test_sink_sqlite_failed_insert_names_the_cause, s_setup,
             s_teardown),
