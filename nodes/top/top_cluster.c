@@ -39,7 +39,10 @@ s_absolute(const char *path, char *out, size_t size)
     if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL) {
         snprintf(out, size, "%s", path);
     } else {
-        snprintf(out, size, "%s/%s", cwd, path);
+        int n = snprintf(out, size, "%s/%s", cwd, path);
+        if (n < 0 || (size_t) n >= size) {
+            snprintf(out, size, "%s", path); /* too long to anchor */
+        }
     }
 }
 
