@@ -80,10 +80,15 @@ eventually()
 sym_ports_given=" "
 sym_free_port()
 {
-    local port
-    for ((port = 20000 + RANDOM % 20000; ; port++)); do
+    # Below the kernel's ephemeral range: a port in it can be the local end
+    # of any outgoing connection, and a bind to it then fails at random.
+    local port low
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+    ((low > 21000)) || low=61000
+    for ((port = 20000 + RANDOM % (low - 20000); ; port++)); do
+        ((port < low)) || port=20000
         if [[ $sym_ports_given != *" $port "* ]] &&
-            ! ss -Hltn "sport = :$port" | grep -q .; then
+            ! ss -Hatn "sport = :$port" | grep -q .; then
             sym_ports_given+="$port "
             printf -v "$1" '%s' "$port"
             return

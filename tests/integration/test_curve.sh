@@ -75,6 +75,9 @@ start_transform()
         --pub "@tcp://127.0.0.1:$pub_port" "$@" \
         2>"$work_dir/$name.log" &
     pids+=($!)
+    eventually 5 bash -c "ss -Hltn 'sport = :$pull_port' | grep -q . &&
+        ss -Hltn 'sport = :$pub_port' | grep -q ." ||
+        fail "transform $name did not start: $(tail -n 3 "$work_dir/$name.log")"
     relay "$relay_port" "$pull_port" "$work_dir/$name.wire" &
     pids+=($!)
     eventually 5 bash -c "ss -Hltn 'sport = :$relay_port' | grep -q ." ||
@@ -86,7 +89,8 @@ send()
 {
     local port=$1 log=$2
     shift 2
-    "$(sym_bin ingest)" --source "file:$csv" --stream curve.test \
+    # Bounded, so a transform that went away fails the test, not hangs it.
+    timeout 60 "$(sym_bin ingest)" --source "file:$csv" --stream curve.test \
         --topic tlm.curve --speed max --linger-ms 2000 \
         --push ">tcp://127.0.0.1:$port" "$@" 2>"$log"
 }
