@@ -1227,8 +1227,8 @@ test_wire_encodes_the_bytes_msgpack_c_would(void **state)
             sym_val_t val = {.type = (sym_val_type_t) (pick % 7)};
             uint64_t number = s_edge_number(&seed);
             if (val.type == SYM_VAL_INT) {
-                val.as.i =
-                    (pick >> 8) & 1 ? (int64_t) number : -(int64_t) number;
+                /* Negated as unsigned: -INT64_MIN does not exist. */
+                val.as.i = (int64_t) ((pick >> 8) & 1 ? number : 0 - number);
             } else if (val.type == SYM_VAL_UINT) {
                 val.as.u = number;
             } else if (val.type == SYM_VAL_FLOAT) {
