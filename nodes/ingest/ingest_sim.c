@@ -200,8 +200,8 @@ s_fill(s_stream_t *stream, double t, sym_rec_t *rec)
 }
 
 /* Paced: every stream's record n before any record n + 1, so event time
- * never goes backwards. Unpaced: bursts per stream, so batches of one
- * topic fill up. */
+ * never goes backwards, each stream at its own phase (see s_next).
+ * Unpaced: bursts per stream, so batches of one topic fill up. */
 static s_stream_t *
 s_pick(s_sim_t *self)
 {
@@ -223,14 +223,18 @@ s_next(void *state, sym_rec_t *rec, ingest_where_t *where)
     }
     s_stream_t *stream = s_pick(self);
     uint64_t index = stream->made++;
+    /* Independent stations do not sample in step: stream i of n is i/n of
+     * a period later than stream 0, so a paced sim emits one record every
+     * 1/(rate x n) s rather than a burst of n records each period. */
+    double phase = (double) (self->made % self->count) / (double) self->count;
     self->made++;
     where->line = self->made;
 
     sym_rec_reset(rec);
     s_fill(stream, (double) index * self->step_s, rec);
     if (self->ns_per_record > 0.0) {
-        rec->event_ns =
-            self->start_ns + (int64_t) ((double) index * self->ns_per_record);
+        rec->event_ns = self->start_ns + (int64_t) (((double) index + phase) *
+                                                    self->ns_per_record);
         where->has_event_time = true;
     }
     return SYM_OK;

@@ -195,10 +195,12 @@ test_sim_paced_event_times_step_by_rate(void **state)
         ingest_where_t where;
         assert_int_equal(s_next(&sim, &where), SYM_OK);
         assert_true(where.has_event_time);
-        int64_t step = i / 12;
+        /* 50 ms a record per stream, the 12 streams evenly apart. */
+        double step = (double) (i / 12) + (double) (i % 12) / 12.0;
         assert_true(sim.rec->event_ns ==
-                    1000 * SYM_NS_PER_SEC + step * 50 * SYM_NS_PER_MS);
-        assert_true(sim.rec->event_ns >= last);
+                    1000 * SYM_NS_PER_SEC +
+                        (int64_t) (step * 50.0 * SYM_NS_PER_MS));
+        assert_true(sim.rec->event_ns > last);
         last = sim.rec->event_ns;
     }
     s_close(&sim);
