@@ -586,23 +586,12 @@ typedef struct {
     size_t max_str_bytes;
 } s_span_t;
 
-/* Width of the number after type byte b (0xca-0xd3), else 0. */
+/* Width of the number after type byte b (0xca-0xd3: floats, unsigned and
+ * signed integers), from the header table, else 0. */
 static size_t
 s_number_width(unsigned char b)
 {
-    if (b == 0xca) {
-        return 4;
-    }
-    if (b == 0xcb) {
-        return 8;
-    }
-    if (b >= 0xcc && b <= 0xcf) {
-        return 1u << (b - 0xcc);
-    }
-    if (b >= 0xd0 && b <= 0xd3) {
-        return 1u << (b - 0xd0);
-    }
-    return 0;
+    return b >= 0xca && b <= 0xd3 ? s_headers[b - 0xc0].size : 0;
 }
 
 static bool
