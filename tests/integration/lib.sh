@@ -23,6 +23,9 @@ sym_cleanup()
         eval "$hook" >/dev/null 2>&1 || true
     done
     rm -rf -- "$work_dir"
+    if ((${#sym_ports_held[@]})); then
+        rm -rf -- "${sym_ports_held[@]}"
+    fi
 }
 
 sym_setup()
@@ -75,8 +78,27 @@ eventually()
     done
 }
 
+# Ports are held across the scripts ctest runs at once: a folder per port,
+# made atomically, with the holder's pid; a dead holder's port is free.
+sym_ports_held=()
+sym_port_dir=${TMPDIR:-/tmp}/symphony-test-ports
+sym_hold_port()
+{
+    local dir=$sym_port_dir/$1 holder
+    mkdir -p "$sym_port_dir"
+    if ! mkdir "$dir" 2>/dev/null; then
+        holder=$(cat "$dir/pid" 2>/dev/null) || return 1
+        kill -0 "$holder" 2>/dev/null && return 1
+        rm -rf -- "$dir"
+        mkdir "$dir" 2>/dev/null || return 1
+    fi
+    echo $$ >"$dir/pid"
+    sym_ports_held+=("$dir")
+}
+
 # A free TCP port on 127.0.0.1, from a range the unit tests do not use,
-# never the same twice in one script. Sets the variable named by $1.
+# never the same twice in one script nor held by another test script.
+# Sets the variable named by $1.
 sym_ports_given=" "
 sym_free_port()
 {
@@ -88,7 +110,8 @@ sym_free_port()
     for ((port = 20000 + RANDOM % (low - 20000); ; port++)); do
         ((port < low)) || port=20000
         if [[ $sym_ports_given != *" $port "* ]] &&
-            ! ss -Hatn "sport = :$port" | grep -q .; then
+            ! ss -Hatn "sport = :$port" | grep -q . &&
+            sym_hold_port "$port"; then
             sym_ports_given+="$port "
             printf -v "$1" '%s' "$port"
             return

@@ -16,6 +16,8 @@ sym_free_port sink_port
 "$(sym_bin sink)" --pull "@tcp://127.0.0.1:$sink_port" --output "sqlite:$db" \
     --flush-ms 20 2>"$work_dir/sink.log" &
 pids+=($!)
+eventually 5 bash -c "ss -Hltn 'sport = :$sink_port' | grep -q ." ||
+    fail "the sink did not start"
 
 # ingest NAME FILE [options]: read FILE into the sink as stream NAME.
 ingest()
