@@ -238,9 +238,11 @@ s_put_string(s_out_t *out, const char *ptr, size_t len)
     s_put(out, "\"", 1);
     size_t run = 0; /* bytes copied as they are, not yet written */
     for (size_t i = 0; i < len;) {
-        size_t step = p[i] >= 0x20 && p[i] != '"' && p[i] != '\\'
-                          ? s_utf8_len(p + i, len - i)
-                          : 0;
+        /* Most text is printable ASCII: it skips the UTF-8 check. */
+        unsigned char c = p[i];
+        size_t step = c >= 0x80 ? s_utf8_len(p + i, len - i)
+                      : c >= 0x20 && c != '"' && c != '\\' ? 1
+                                                           : 0;
         if (step > 0) {
             run += step;
             i += step;
