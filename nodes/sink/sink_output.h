@@ -66,11 +66,13 @@ typedef struct {
 
 /* One kind of output. Records go into an open batch: write adds to it,
  * commit makes the whole batch durable at once (or fails and throws it
- * away), abort throws it away. account and removal, when not NULL, put
- * bookkeeping rows into the same batch so that the output always agrees
- * with itself; load, when not NULL, reads them back after open. Each call
- * returns SYM_OK or a SYM_E* code and leaves the reason of a failure in
- * self->error. A new kind (PostgreSQL, ...) is one more row of this table,
+ * away), abort throws it away. A kind that stores in the background
+ * (SQLite, PostgreSQL) may report a failed row at a later write or at
+ * commit; either way the whole batch is lost and counted. account and removal,
+ * when not NULL, put bookkeeping rows into the same batch so that the output
+ * always agrees with itself; load, when not NULL, reads them back after open.
+ * Each call returns SYM_OK or a SYM_E* code and leaves the reason of a failure
+ * in self->error. A new kind (PostgreSQL, ...) is one more row of this table,
  * registered in sink_output.c. */
 typedef struct {
     const char *scheme; /* "sqlite" in sqlite:PATH */

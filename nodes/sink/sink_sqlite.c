@@ -5,9 +5,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
+#include "sink_rows.h"
 #include "sym_err.h"
 #include "sym_json.h"
 #include "sym_time.h"
@@ -107,37 +109,88 @@ static const char *const s_sql[S_STMT_COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
 };
 
+/* What a queued row is; its values sit in the sink_row_t as follows. */
+typedef enum {
+    S_ROW_RECORD = 0, /* texts topic, stream, fields; ints epoch, seq,
+                         event_ns, ingest_ns, stored_ns */
+    S_ROW_ALARM,      /* the same, into alarms */
+    S_ROW_ACCOUNT,    /* text stream; ints as the columns of streams */
+    S_ROW_REMOVAL     /* texts stream, reason; ints epoch, count */
+} s_row_kind_t;
+
+/* Records, accounts and removals are formatted by the sink's main thread
+ * and inserted by a writer thread (sink_rows.h); commit, abort and load
+ * wait for it and then use the connection from the main thread. The
+ * writer's failures are kept apart from self->error, which the main
+ * thread writes, and copied there when the main thread collects them. */
 typedef struct {
     sqlite3 *db;                       /* the connection */
     sqlite3_stmt *stmts[S_STMT_COUNT]; /* prepared once, reused */
+    sink_rows_t *rows;                 /* the writer thread's queue */
     char *fields;                      /* a record's fields as JSON, reused */
     size_t fields_cap;                 /* bytes allocated at fields */
+    char writer_error[SINK_OUTPUT_ERR_MAX]; /* the writer's last failure */
 } s_sqlite_t;
 
 /* Keep sqlite's message for the log, prefixed with what was tried. */
 static int
-s_fail(sink_output_t *self, const char *what)
+s_fail_into(char *error, size_t size, sqlite3 *db, const char *what)
 {
-    s_sqlite_t *state = self->state;
-    snprintf(self->error, sizeof self->error, "%s: %s", what,
-             state && state->db ? sqlite3_errmsg(state->db) : "out of memory");
+    snprintf(error, size, "%s: %s", what,
+             db ? sqlite3_errmsg(db) : "out of memory");
     return SYM_EIO;
 }
 
-/* Run a statement to its end and make it ready for the next use. */
 static int
-s_step(sink_output_t *self, s_stmt_t which, const char *what)
+s_fail(sink_output_t *self, const char *what)
 {
     s_sqlite_t *state = self->state;
+    return s_fail_into(self->error, sizeof self->error,
+                       state ? state->db : NULL, what);
+}
+
+/* Run a statement to its end and make it ready for the next use; a
+ * failure is described in error. */
+static int
+s_step_into(char *error, size_t size, s_sqlite_t *state, s_stmt_t which,
+            const char *what)
+{
     sqlite3_stmt *stmt = state->stmts[which];
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        s_fail(self, what);
+        s_fail_into(error, size, state->db, what);
         sqlite3_reset(stmt);
         return SYM_EIO;
     }
     sqlite3_reset(stmt);
     return SYM_OK;
+}
+
+static int
+s_step(sink_output_t *self, s_stmt_t which, const char *what)
+{
+    return s_step_into(self->error, sizeof self->error, self->state, which,
+                       what);
+}
+
+/* The same from the writer thread. */
+static int
+s_writer_step(s_sqlite_t *state, s_stmt_t which, const char *what)
+{
+    return s_step_into(state->writer_error, sizeof state->writer_error, state,
+                       which, what);
+}
+
+/* Collect the writer's outcome once every queued row has run. */
+static int
+s_sync(sink_output_t *self)
+{
+    s_sqlite_t *state = self->state;
+    int rc = sink_rows_sync(state->rows);
+    if (rc != SYM_OK) {
+        snprintf(self->error, sizeof self->error, "%s", state->writer_error);
+    }
+    return rc;
 }
 
 /* Check that WAL mode took: it cannot on some file systems. */
@@ -183,6 +236,7 @@ s_close(sink_output_t *self)
     if (state == NULL) {
         return;
     }
+    sink_rows_destroy(&state->rows);
     for (int i = 0; i < S_STMT_COUNT; i++) {
         sqlite3_finalize(state->stmts[i]);
     }
@@ -193,6 +247,8 @@ s_close(sink_output_t *self)
     self->state = NULL;
 }
 
+static int s_run_row(void *arg, const sink_row_t *row);
+
 static int
 s_open(sink_output_t *self)
 {
@@ -201,9 +257,10 @@ s_open(sink_output_t *self)
     if (state == NULL) {
         return s_fail(self, "open");
     }
-    /* Only the sink's main thread uses the connection, and nothing reads
-     * sqlite's memory statistics: both would cost a mutex per call. This
-     * fails harmlessly once sqlite is initialised. */
+    /* One thread at a time uses the connection, handed over under the
+     * queue's lock, and nothing reads sqlite's memory statistics: both
+     * would cost a mutex per call. This fails harmlessly once sqlite is
+     * initialised. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     int flags =
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -228,6 +285,12 @@ s_open(sink_output_t *self)
     if (rc == SYM_OK) {
         rc = s_prepare(self);
     }
+    if (rc == SYM_OK &&
+        (state->rows = sink_rows_new(s_run_row, self)) == NULL) {
+        snprintf(self->error, sizeof self->error,
+                 "start the writer thread: out of resources");
+        rc = SYM_ENOMEM;
+    }
     if (rc != SYM_OK) {
         goto fail;
     }
@@ -238,101 +301,148 @@ fail:
     return rc;
 }
 
-/* Open a transaction unless one is open. */
+/* In the writer thread: open a transaction unless one is open. */
 static int
-s_begin(sink_output_t *self)
+s_writer_begin(s_sqlite_t *state)
 {
-    s_sqlite_t *state = self->state;
     if (!sqlite3_get_autocommit(state->db)) {
         return SYM_OK;
     }
-    return s_step(self, S_BEGIN, "begin");
+    return s_writer_step(state, S_BEGIN, "begin");
 }
 
+/* Bind count of the row's strings from its first, to columns from first.
+ * They live until the step; every use rebinds them. */
+static void
+s_bind_texts(sqlite3_stmt *stmt, int column, const sink_row_t *row, int first,
+             int count)
+{
+    for (int i = 0; i < count; i++) {
+        sqlite3_bind_text(stmt, column + i, row->texts[first + i],
+                          (int) row->lens[first + i], SQLITE_STATIC);
+    }
+}
+
+static void
+s_bind_ints(sqlite3_stmt *stmt, int column, const sink_row_t *row, int first,
+            int count)
+{
+    for (int i = 0; i < count; i++) {
+        sqlite3_bind_int64(stmt, column + i, row->ints[first + i]);
+    }
+}
+
+/* In the writer thread: insert one queued row into the open transaction.
+ * The columns follow the order of the statements above. */
 static int
-s_bind_fields(sink_output_t *self, sqlite3_stmt *stmt, int column,
-              const sym_rec_t *rec)
+s_run_row(void *arg, const sink_row_t *row)
+{
+    sink_output_t *self = arg;
+    s_sqlite_t *state = self->state;
+    int rc = s_writer_begin(state);
+    if (rc != SYM_OK) {
+        return rc;
+    }
+    sqlite3_stmt *stmt = NULL;
+    switch ((s_row_kind_t) row->kind) {
+    case S_ROW_RECORD:
+    case S_ROW_ALARM: {
+        s_stmt_t which =
+            row->kind == S_ROW_ALARM ? S_INSERT_ALARM : S_INSERT_RECORD;
+        stmt = state->stmts[which];
+        s_bind_texts(stmt, 1, row, 0, 2);
+        s_bind_ints(stmt, 3, row, 0, 5);
+        s_bind_texts(stmt, 8, row, 2, 1);
+        return s_writer_step(state, which, "insert");
+    }
+    case S_ROW_ACCOUNT:
+        stmt = state->stmts[S_UPSERT_STREAM];
+        s_bind_texts(stmt, 1, row, 0, 1);
+        s_bind_ints(stmt, 2, row, 0, 10);
+        return s_writer_step(state, S_UPSERT_STREAM, "update streams");
+    case S_ROW_REMOVAL:
+        stmt = state->stmts[S_UPSERT_REMOVAL];
+        s_bind_texts(stmt, 1, row, 0, 1);
+        s_bind_ints(stmt, 2, row, 0, 1);
+        s_bind_texts(stmt, 3, row, 1, 1);
+        s_bind_ints(stmt, 4, row, 1, 1);
+        return s_writer_step(state, S_UPSERT_REMOVAL, "update removals");
+    }
+    snprintf(state->writer_error, sizeof state->writer_error,
+             "unknown row kind %d", row->kind);
+    return SYM_EINVAL;
+}
+
+/* Queue a row for the writer thread. A failure of an earlier row of the
+ * batch shows here, or at commit at the latest. */
+static int
+s_put(sink_output_t *self, const sink_row_t *row)
 {
     s_sqlite_t *state = self->state;
-    size_t len = 0;
-    if (sym_json_fields_text(rec, &state->fields, &state->fields_cap, &len) !=
-        SYM_OK) {
-        snprintf(self->error, sizeof self->error,
-                 "fields as JSON: out of memory");
-        return SYM_ENOMEM;
+    int rc = sink_rows_put(state->rows, row);
+    if (rc == SYM_ENOMEM) {
+        snprintf(self->error, sizeof self->error, "queue a row: out of memory");
+    } else if (rc != SYM_OK) {
+        /* Wait for the writer before reading what it wrote. */
+        s_sync(self);
     }
-    /* The text lives until the step; the next record rewrites it. */
-    if (sqlite3_bind_text(stmt, column, state->fields, (int) len,
-                          SQLITE_STATIC) != SQLITE_OK) {
-        return s_fail(self, "bind fields");
-    }
-    return SYM_OK;
+    return rc;
+}
+
+static void
+s_set_text(sink_row_t *row, int i, const char *text, size_t len)
+{
+    row->texts[i] = text;
+    row->lens[i] = len;
 }
 
 static int
 s_write(sink_output_t *self, const char *topic, const sym_rec_t *rec)
 {
     s_sqlite_t *state = self->state;
-    int rc = s_begin(self);
-    if (rc != SYM_OK) {
-        return rc;
+    size_t fields_len = 0;
+    if (sym_json_fields_text(rec, &state->fields, &state->fields_cap,
+                             &fields_len) != SYM_OK) {
+        snprintf(self->error, sizeof self->error,
+                 "fields as JSON: out of memory");
+        return SYM_ENOMEM;
     }
-    s_stmt_t which =
-        rec->kind == SYM_KIND_ALARM ? S_INSERT_ALARM : S_INSERT_RECORD;
-    sqlite3_stmt *stmt = state->stmts[which];
-    /* The strings live until the step below; every use rebinds them. */
-    sqlite3_bind_text(stmt, 1, topic, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, rec->stream.ptr, (int) rec->stream.len,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 3, (sqlite3_int64) rec->epoch);
-    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) rec->seq);
-    sqlite3_bind_int64(stmt, 5, rec->event_ns);
-    sqlite3_bind_int64(stmt, 6, rec->ingest_ns);
-    sqlite3_bind_int64(stmt, 7, sym_time_now_ns());
-    rc = s_bind_fields(self, stmt, 8, rec);
-    if (rc != SYM_OK) {
-        return rc;
-    }
-    return s_step(self, which, "insert");
+    sink_row_t row = {
+        .kind = rec->kind == SYM_KIND_ALARM ? S_ROW_ALARM : S_ROW_RECORD,
+        .ints = {(int64_t) rec->epoch, (int64_t) rec->seq, rec->event_ns,
+                 rec->ingest_ns, sym_time_now_ns()},
+    };
+    s_set_text(&row, 0, topic, strlen(topic));
+    s_set_text(&row, 1, rec->stream.ptr, rec->stream.len);
+    s_set_text(&row, 2, state->fields, fields_len);
+    return s_put(self, &row);
 }
 
 static int
 s_account(sink_output_t *self, const sink_account_t *account)
 {
-    s_sqlite_t *state = self->state;
-    int rc = s_begin(self);
-    if (rc != SYM_OK) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = state->stmts[S_UPSERT_STREAM];
-    sqlite3_bind_text(stmt, 1, account->stream, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64) account->epoch);
-    sqlite3_bind_int64(stmt, 3, (sqlite3_int64) account->first_seq);
-    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) account->expected);
-    sqlite3_bind_int64(stmt, 5, (sqlite3_int64) account->delivered);
-    sqlite3_bind_int64(stmt, 6, (sqlite3_int64) account->removed);
-    sqlite3_bind_int64(stmt, 7, (sqlite3_int64) account->lost);
-    sqlite3_bind_int64(stmt, 8, (sqlite3_int64) account->duplicates);
-    sqlite3_bind_int(stmt, 9, account->has_eos ? 1 : 0);
-    sqlite3_bind_int64(stmt, 10, (sqlite3_int64) account->last_seq);
-    sqlite3_bind_int64(stmt, 11, account->updated_ns);
-    return s_step(self, S_UPSERT_STREAM, "update streams");
+    sink_row_t row = {
+        .kind = S_ROW_ACCOUNT,
+        .ints = {(int64_t) account->epoch, (int64_t) account->first_seq,
+                 (int64_t) account->expected, (int64_t) account->delivered,
+                 (int64_t) account->removed, (int64_t) account->lost,
+                 (int64_t) account->duplicates, account->has_eos ? 1 : 0,
+                 (int64_t) account->last_seq, account->updated_ns},
+    };
+    s_set_text(&row, 0, account->stream, strlen(account->stream));
+    return s_put(self, &row);
 }
 
 static int
 s_removal(sink_output_t *self, const sink_removal_t *removal)
 {
-    s_sqlite_t *state = self->state;
-    int rc = s_begin(self);
-    if (rc != SYM_OK) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = state->stmts[S_UPSERT_REMOVAL];
-    sqlite3_bind_text(stmt, 1, removal->stream, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64) removal->epoch);
-    sqlite3_bind_text(stmt, 3, removal->reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 4, (sqlite3_int64) removal->count);
-    return s_step(self, S_UPSERT_REMOVAL, "update removals");
+    sink_row_t row = {
+        .kind = S_ROW_REMOVAL,
+        .ints = {(int64_t) removal->epoch, (int64_t) removal->count},
+    };
+    s_set_text(&row, 0, removal->stream, strlen(removal->stream));
+    s_set_text(&row, 1, removal->reason, strlen(removal->reason));
+    return s_put(self, &row);
 }
 
 /* Queries that read back what an earlier run kept. The seen query takes
@@ -426,6 +536,7 @@ static int
 s_load(sink_output_t *self, const sink_load_t *load)
 {
     s_sqlite_t *state = self->state;
+    s_sync(self);
     if (sqlite3_exec(state->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         return s_fail(self, "begin load");
     }
@@ -444,7 +555,11 @@ static void
 s_abort(sink_output_t *self)
 {
     s_sqlite_t *state = self->state;
-    if (state && !sqlite3_get_autocommit(state->db)) {
+    if (state == NULL) {
+        return;
+    }
+    sink_rows_sync(state->rows);
+    if (!sqlite3_get_autocommit(state->db)) {
         sqlite3_step(state->stmts[S_ROLLBACK]);
         sqlite3_reset(state->stmts[S_ROLLBACK]);
     }
@@ -454,10 +569,15 @@ static int
 s_commit(sink_output_t *self)
 {
     s_sqlite_t *state = self->state;
+    int rc = s_sync(self);
+    if (rc != SYM_OK) {
+        s_abort(self);
+        return rc;
+    }
     if (sqlite3_get_autocommit(state->db)) {
         return SYM_OK;
     }
-    int rc = s_step(self, S_COMMIT, "commit");
+    rc = s_step(self, S_COMMIT, "commit");
     if (rc != SYM_OK) {
         s_abort(self);
     }

@@ -274,28 +274,67 @@ test_sink_sqlite_reopen_appends(void **state)
     assert_int_equal(s_int(fix, "SELECT count(*) FROM records"), 2);
 }
 
+/* A trigger that refuses the record of sequence seq, as a constraint an
+ * operator added would. */
+static void
+s_refuse_seq(s_fixture_t *fix, int seq)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER refuse BEFORE INSERT ON records"
+             " WHEN NEW.seq = %d BEGIN"
+             " SELECT RAISE(ABORT, 'refused by the test'); END",
+             seq);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(fix->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Rows are inserted by the writer thread, so a refused one fails the
+ * commit of its batch if no later write noticed it first. */
 static void
 test_sink_sqlite_failed_insert_names_the_cause(void **state)
 {
     s_fixture_t *fix = *state;
     s_open(fix);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(fix->path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     "CREATE TRIGGER refuse BEFORE INSERT ON records"
-                     " WHEN NEW.seq = 2 BEGIN"
-                     " SELECT RAISE(ABORT, 'refused by the test'); END",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
-    sqlite3_close(db);
+    s_refuse_seq(fix, 2);
 
     s_fill(fix->rec, SYM_KIND_DATA, "s", 1);
     assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
     s_fill(fix->rec, SYM_KIND_DATA, "s", 2);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_EIO);
+    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
+    assert_int_equal(sink_output_commit(fix->out), SYM_EIO);
     assert_non_null(strstr(sink_output_error(fix->out), "refused by the test"));
     sink_output_abort(fix->out);
+
+    s_fill(fix->rec, SYM_KIND_DATA, "s", 3);
+    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
+    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    assert_int_equal(s_int(fix, "SELECT group_concat(seq) FROM records"), 3);
+}
+
+/* In a large batch the failure shows at a later write, and the batch
+ * keeps nothing, neither the rows before the refused one nor after. */
+static void
+test_sink_sqlite_failure_shows_at_a_later_write(void **state)
+{
+    s_fixture_t *fix = *state;
+    s_open(fix);
+    s_refuse_seq(fix, 2);
+
+    int rc = SYM_OK;
+    uint64_t seq = 0;
+    while (rc == SYM_OK && seq < 100000) {
+        s_fill(fix->rec, SYM_KIND_DATA, "s", ++seq);
+        rc = sink_output_write(fix->out, "t", fix->rec);
+    }
+    assert_int_equal(rc, SYM_EIO);
+    assert_true(seq > 2);
+    assert_non_null(strstr(sink_output_error(fix->out), "refused by the test"));
+    sink_output_abort(fix->out);
+    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    assert_int_equal(s_int(fix, "SELECT count(*) FROM records"), 0);
 
     s_fill(fix->rec, SYM_KIND_DATA, "s", 3);
     assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
@@ -393,6 +432,9 @@ main(void)
             s_teardown),
         cmocka_unit_test_setup_teardown(
             test_sink_sqlite_failed_insert_names_the_cause, s_setup,
+            s_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_sink_sqlite_failure_shows_at_a_later_write, s_setup,
             s_teardown),
         cmocka_unit_test_setup_teardown(
             test_sink_sqlite_open_failure_names_the_path, s_setup, s_teardown),
