@@ -465,6 +465,12 @@ sym_out_pending(const sym_out_t *self)
     return pending;
 }
 
+size_t
+sym_out_unsent(sym_out_t *self)
+{
+    return sym_peers_unsent(self->peers);
+}
+
 void
 sym_out_counts(sym_out_t *self, sym_out_counts_t *counts)
 {

@@ -63,6 +63,11 @@ int sym_out_flush(sym_out_t *self);
 /* Records waiting in the pending batch and the drop-oldest queue. */
 size_t sym_out_pending(const sym_out_t *self);
 
+/* Bytes sent through libzmq that the kernel still holds for the peers
+ * (sym_peers_unsent). A node about to exit waits for 0 after its last
+ * flush: closing earlier can lose them. */
+size_t sym_out_unsent(sym_out_t *self);
+
 /* What one output did, apart from the node's totals. */
 typedef struct {
     uint64_t sent;         /* records the socket took */

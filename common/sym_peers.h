@@ -29,6 +29,14 @@ void sym_peers_destroy(sym_peers_t **self_p);
  * peers; 0 for NULL. Never waits. */
 int sym_peers_count(sym_peers_t *self);
 
+/* Bytes the kernel still holds to send on the socket's connections:
+ * written by libzmq, not yet taken by the peers; 0 for a socket with no
+ * peer count (CURVE) or no connection. A process that closes
+ * a connection whose peer sent it something unread (a heartbeat reply)
+ * makes the kernel reset it and throw these bytes away, so a sender that
+ * is about to exit waits for 0 first. */
+size_t sym_peers_unsent(sym_peers_t *self);
+
 /* Read the pending events of every socket watched in this process, so
  * none accumulate on a socket nobody asks about. Call it from the thread
  * that owns the sockets, once per tick. */

@@ -358,25 +358,49 @@ s_step(ingest_t *self, bool *is_end)
     return rc;
 }
 
+/* What the outputs still hold: records not yet handed to libzmq, and
+ * whether the kernel still holds bytes for a peer. */
+static size_t
+s_held(ingest_t *self, bool *unsent)
+{
+    size_t pending = 0;
+    *unsent = false;
+    for (size_t i = 0; i < self->out_count; i++) {
+        pending += sym_out_pending(self->outs[i]);
+        *unsent = *unsent || sym_out_unsent(self->outs[i]) > 0;
+    }
+    return pending;
+}
+
 /* Flush until the outputs hold nothing (a drop-oldest queue sends as
- * peers take it) or the linger has passed: the end markers should not
- * stay behind in a queue when the node exits. */
+ * peers take it) and the peers have taken every byte, or until the
+ * linger has passed (never, when it is negative): the end markers should
+ * not stay behind when the node exits. libzmq alone is not enough: when
+ * it closes a connection that has an unread heartbeat reply, the kernel
+ * resets it and drops what it had not yet sent, so the queue must be
+ * empty first. libzmq's own queue refills the kernel's within
+ * microseconds, so an empty kernel queue on two looks 10 ms apart means
+ * both are empty. */
 static int
 s_drain(ingest_t *self)
 {
-    int64_t deadline_ms = sym_time_mono_ms() + self->cfg->linger_ms;
+    int64_t linger_ms = self->cfg->linger_ms;
+    int64_t deadline_ms = sym_time_mono_ms() + linger_ms;
     int rc = ingest_flush(self);
-    while (rc == SYM_OK && sym_time_mono_ms() < deadline_ms &&
+    int empty_looks = 0;
+    while (rc == SYM_OK &&
+           (linger_ms < 0 || sym_time_mono_ms() < deadline_ms) &&
            !sym_sig_stopping()) {
-        size_t pending = 0;
-        for (size_t i = 0; i < self->out_count; i++) {
-            pending += sym_out_pending(self->outs[i]);
-        }
-        if (pending == 0) {
+        bool unsent = false;
+        size_t pending = s_held(self, &unsent);
+        empty_looks = pending == 0 && !unsent ? empty_looks + 1 : 0;
+        if (empty_looks == 2) {
             break;
         }
         sym_time_sleep_until(sym_time_mono_ns() + 10 * SYM_NS_PER_MS);
-        rc = ingest_flush(self);
+        if (pending > 0) {
+            rc = ingest_flush(self);
+        }
     }
     return rc;
 }

@@ -28,6 +28,7 @@
 #define S_TCP_CLOSE "tcp://127.0.0.1:17526"
 #define S_TCP_EARLY "tcp://127.0.0.1:17527"
 #define S_TCP_WAIT "tcp://127.0.0.1:17528"
+#define S_TCP_UNSENT "tcp://127.0.0.1:17529"
 
 #define S_DEADLINE_MS 5000
 #define S_MAX_SEQS 32
@@ -564,6 +565,51 @@ test_out_in_count_peers_that_connected_before_anyone_looked(void **state)
     sym_peers_destroy(&out_peers);
 }
 
+/* Bytes a receiver has not taken stay in the sender's kernel queue, and
+ * the count falls to 0 once it has read them all: what an exiting ingest
+ * waits for before closing. */
+static void
+test_out_unsent_counts_bytes_the_peer_has_not_taken(void **state)
+{
+    s_fixture_t *self = *state;
+    self->policy.rcvhwm = 1;
+    self->policy.rcvbuf = 4096;
+    s_add_in(self, ZMQ_PULL, "@" S_TCP_UNSENT, NULL);
+    s_open_out(self, ZMQ_PUSH, ">" S_TCP_UNSENT, SYM_FULL_BLOCK, 0);
+    sym_peers_t *peers = sym_peers_new(sym_out_sock(self->out));
+    assert_int_equal(s_peers_reach(peers, 1), 1);
+    sym_peers_destroy(&peers);
+
+    enum { records = 200 };
+    char text[1024];
+    memset(text, 'x', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    for (uint64_t seq = 1; seq <= records; seq++) {
+        sym_rec_reset(self->rec);
+        assert_int_equal(sym_rec_set_stream(self->rec, "s", 1), SYM_OK);
+        self->rec->seq = seq;
+        assert_int_equal(sym_rec_set_str(self->rec, "pad", text, strlen(text)),
+                         SYM_OK);
+        assert_int_equal(sym_out_write(self->out, "t", self->rec), SYM_OK);
+        assert_int_equal(sym_out_flush(self->out), SYM_OK);
+    }
+    int64_t deadline_ms = sym_time_mono_ms() + S_DEADLINE_MS;
+    while (sym_out_unsent(self->out) == 0 && sym_time_mono_ms() < deadline_ms) {
+        zclock_sleep(10);
+    }
+    assert_true(sym_out_unsent(self->out) > 0);
+
+    for (int i = 0; i < records; i++) {
+        sym_in_msg_t msg;
+        assert_int_equal(s_recv(self, &msg, S_DEADLINE_MS), SYM_OK);
+    }
+    deadline_ms = sym_time_mono_ms() + S_DEADLINE_MS;
+    while (sym_out_unsent(self->out) > 0 && sym_time_mono_ms() < deadline_ms) {
+        zclock_sleep(10);
+    }
+    assert_int_equal(sym_out_unsent(self->out), 0);
+}
+
 /* libzmq sends monitor events blocking from its I/O thread: more unread
  * events than a queue holds (2,000 by default) must not stall it. 1,200
  * peers that come and go leave 2,400 events nobody has read. */
@@ -732,6 +778,7 @@ main(void)
         S_TEST(test_out_close_without_peer_is_bounded_and_counted),
         S_TEST(test_out_in_pub_sub_over_tcp_filters_by_prefix),
         S_TEST(test_out_in_count_peers_that_connected_before_anyone_looked),
+        S_TEST(test_out_unsent_counts_bytes_the_peer_has_not_taken),
         S_TEST(test_out_block_calls_back_while_it_waits),
         S_TEST(test_in_survives_more_monitor_events_than_a_queue_holds),
         S_TEST(test_in_drops_malformed_messages),
