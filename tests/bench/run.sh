@@ -185,6 +185,12 @@ run_sym() { # run_sym hop|chain max|paced null|sqlite|pg
     stored=$(sed -n 's/.* stopped .* stored=\([0-9]*\).*/\1/p' "$work/sink.log")
     stored=${stored:-0}
     [[ -n ${p50:-} ]] || { p50=0 p99=0 p999=0; }
+    # The logs of a run that lost records are kept for a look at why.
+    if ((stored < n)); then
+        local kept
+        kept=$build/bench-lost/$(date +%Y%m%dT%H%M%S.%N)
+        mkdir -p "$kept" && cp "$work"/*.log "$kept"/
+    fi
     echo "$(echo "$stored / $secs" | bc) $(echo "$cpu * 1000000 / $n" | bc -l) $p50 $p99 $p999 $((n - stored)) $rss"
 }
 
