@@ -61,6 +61,15 @@ s_put(sink_rows_t *rows, int64_t n)
     return sink_rows_put(rows, &row);
 }
 
+/* Put rows first to last, each of which must be taken. */
+static void
+s_put_all(sink_rows_t *rows, int64_t first, int64_t last)
+{
+    for (int64_t n = first; n <= last; n++) {
+        assert_int_equal(s_put(rows, n), SYM_OK);
+    }
+}
+
 static void
 test_sink_rows_run_in_order_with_their_values(void **state)
 {
@@ -69,17 +78,13 @@ test_sink_rows_run_in_order_with_their_values(void **state)
     sink_rows_t *rows = sink_rows_new(s_run, &seen);
     assert_non_null(rows);
 
-    for (int64_t n = 1; n <= 20000; n++) {
-        assert_int_equal(s_put(rows, n), SYM_OK);
-    }
+    s_put_all(rows, 1, 20000);
     assert_int_equal(sink_rows_sync(rows), SYM_OK);
     assert_int_equal(seen.runs, 20000);
     assert_int_equal(seen.mismatches, 0);
 
     /* A few more after a sync, and the ones destroy waits for. */
-    for (int64_t n = 20001; n <= 20010; n++) {
-        assert_int_equal(s_put(rows, n), SYM_OK);
-    }
+    s_put_all(rows, 20001, 20010);
     sink_rows_destroy(&rows);
     assert_null(rows);
     assert_int_equal(seen.runs, 20010);
@@ -105,7 +110,7 @@ test_sink_rows_failure_skips_the_rest_until_sync(void **state)
 
     /* The sync cleared the failure: rows run again. */
     seen.next = n + 1;
-    assert_int_equal(s_put(rows, n + 1), SYM_OK);
+    s_put_all(rows, n + 1, n + 1);
     assert_int_equal(sink_rows_sync(rows), SYM_OK);
     assert_int_equal(seen.runs, 6);
     assert_int_equal(seen.mismatches, 0);
@@ -120,9 +125,7 @@ test_sink_rows_failure_in_a_small_batch_shows_at_sync(void **state)
     sink_rows_t *rows = sink_rows_new(s_run, &seen);
     assert_non_null(rows);
 
-    for (int64_t n = 1; n <= 3; n++) {
-        assert_int_equal(s_put(rows, n), SYM_OK);
-    }
+    s_put_all(rows, 1, 3);
     assert_int_equal(sink_rows_sync(rows), SYM_EIO);
     assert_int_equal(seen.runs, 2);
     assert_int_equal(sink_rows_sync(rows), SYM_OK);
