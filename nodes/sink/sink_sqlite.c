@@ -149,6 +149,28 @@ s_fail(sink_output_t *self, const char *what)
                        state ? state->db : NULL, what);
 }
 
+/* Opening and setting up the file: sqlite's "unable to open database
+ * file" and "readonly database" say neither which call failed nor why, so
+ * the system's reason and what the sink needs go with them. */
+static int
+s_fail_setup(sink_output_t *self, const char *what)
+{
+    s_sqlite_t *state = self->state;
+    if (state == NULL || state->db == NULL) {
+        return s_fail(self, what);
+    }
+    int code = sqlite3_errcode(state->db);
+    int os_errno = sqlite3_system_errno(state->db);
+    const char *need = code == SQLITE_READONLY || code == SQLITE_CANTOPEN
+                           ? "; the sink needs write access to the file and to"
+                             " its folder, for the -wal and -shm files"
+                           : "";
+    snprintf(self->error, sizeof self->error, "%s: %s%s%s%s%s", what,
+             sqlite3_errmsg(state->db), os_errno ? " (" : "",
+             os_errno ? strerror(os_errno) : "", os_errno ? ")" : "", need);
+    return SYM_EIO;
+}
+
 /* Run a statement to its end and make it ready for the next use; a
  * failure is described in error. */
 static int
@@ -203,7 +225,7 @@ s_set_wal(sink_output_t *self)
                                 NULL);
     if (rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
         sqlite3_finalize(stmt);
-        return s_fail(self, "set journal_mode=WAL");
+        return s_fail_setup(self, "set journal_mode=WAL");
     }
     const char *mode = (const char *) sqlite3_column_text(stmt, 0);
     bool is_wal = mode && sqlite3_stricmp(mode, "wal") == 0;
@@ -266,13 +288,13 @@ s_open(sink_output_t *self)
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = SYM_EIO;
     if (sqlite3_open_v2(self->path, &state->db, flags, NULL) != SQLITE_OK) {
-        rc = s_fail(self, "open");
+        rc = s_fail_setup(self, "open");
         goto fail;
     }
     sqlite3_busy_timeout(state->db, S_BUSY_TIMEOUT_MS);
     rc = sqlite3_exec(state->db, s_page_size, NULL, NULL, NULL) == SQLITE_OK
              ? s_set_wal(self)
-             : s_fail(self, "set page_size");
+             : s_fail_setup(self, "set page_size");
     if (rc == SYM_OK &&
         sqlite3_exec(state->db, s_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
         rc = s_fail(self, "set pragmas");
@@ -280,7 +302,7 @@ s_open(sink_output_t *self)
     if (rc == SYM_OK &&
         (sqlite3_exec(state->db, s_schema, NULL, NULL, NULL) != SQLITE_OK ||
          sqlite3_exec(state->db, s_stats, NULL, NULL, NULL) != SQLITE_OK)) {
-        rc = s_fail(self, "create tables");
+        rc = s_fail_setup(self, "create tables");
     }
     if (rc == SYM_OK) {
         rc = s_prepare(self);

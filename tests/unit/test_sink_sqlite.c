@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,7 @@ test_sink_sqlite_open_failure_names_the_path(void **state)
     assert_int_equal(rc, SYM_EIO);
     assert_non_null(strstr(err, uri));
     assert_non_null(strstr(err, "unable to open"));
+    assert_non_null(strstr(err, strerror(ENOENT)));
 }
 
 static void
