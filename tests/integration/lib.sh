@@ -78,6 +78,17 @@ eventually()
     done
 }
 
+# eventually_prints SECONDS WANT CMD...: until CMD prints WANT. CMD runs
+# again on every try; a $(...) among the arguments of eventually would run
+# only once, before the first.
+eventually_prints()
+{
+    local timeout_s=$1 want=$2
+    shift 2
+    eventually "$timeout_s" s_prints "$want" "$@"
+}
+s_prints() { local want=$1; shift; [[ $("$@" 2>/dev/null) == "$want" ]]; }
+
 # Ports are held across the scripts ctest runs at once: a folder per port,
 # made atomically, with the holder's pid; a dead holder's port is free.
 sym_ports_held=()

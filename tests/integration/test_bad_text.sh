@@ -43,7 +43,7 @@ text_case()
     grep -q " bad=1 " "$log" || fail "$name: not counted: $(tail -n 1 "$log")"
     grep -q "bad input file=$file line=$line reason=$reason" "$log" ||
         fail "$name: no warning with file and line: $(grep WARN "$log")"
-    eventually 10 test "$(rows "$name")" = 2 ||
+    eventually_prints 10 2 rows "$name" ||
         fail "$name: good lines not stored ($(rows "$name"))"
     pass "$name: counted, logged at $(basename "$file"):$line, neighbours stored"
 }
@@ -66,12 +66,12 @@ printf '{"n":1}\n{"n":2}\n{"n":3,"no' >"$work_dir/cut.jsonl"
 ingest json-cut "$work_dir/cut.jsonl"
 grep -q "bad input file=$work_dir/cut.jsonl line=3 reason=malformed-json" \
     "$work_dir/json-cut.log" || fail "json-cut: not logged"
-eventually 10 test "$(rows json-cut)" = 2 || fail "json-cut: not stored"
+eventually_prints 10 2 rows json-cut || fail "json-cut: not stored"
 printf 'n,note,t\n1,a,x\n2,b,y\n3,"unterminat' >"$work_dir/cut.csv"
 ingest csv-cut "$work_dir/cut.csv"
 grep -q "bad input file=$work_dir/cut.csv line=4 reason=wrong-column-count" \
     "$work_dir/csv-cut.log" || fail "csv-cut: not logged"
-eventually 10 test "$(rows csv-cut)" = 2 || fail "csv-cut: not stored"
+eventually_prints 10 2 rows csv-cut || fail "csv-cut: not stored"
 pass "a truncated last line is set aside, the lines before it stored"
 
 # CSV numbers beyond 64 bits become the nearest double; nan and inf stay
@@ -79,7 +79,7 @@ pass "a truncated last line is set aside, the lines before it stored"
 printf 'n,big\n1,18446744073709551616\n2,-99999999999999999999\n3,nan\n4,inf\n5,1e999\n' \
     >"$work_dir/numbers.csv"
 ingest csv-numbers "$work_dir/numbers.csv"
-eventually 10 test "$(rows csv-numbers)" = 5 || fail "csv-numbers: not stored"
+eventually_prints 10 5 rows csv-numbers || fail "csv-numbers: not stored"
 got=$(query "SELECT group_concat(json_extract(fields, '\$.big'), ' ') FROM
     (SELECT fields FROM records WHERE stream='csv-numbers' ORDER BY seq)")
 [[ $got == "1.84467440737096e+19 -1.0e+20 nan inf 1e999" ]] ||
@@ -92,7 +92,7 @@ pass "CSV integers beyond 64 bits are stored as doubles, nan/inf as text"
 printf 'n,t\n1,1970-01-01T00:00:00Z\n2,2000-01-01T00:00:00Z\n3,1999-12-31T23:59:59Z\n4,3000-01-01T00:00:00Z\n5,1\n' \
     >"$work_dir/times.csv"
 ingest times "$work_dir/times.csv" --time-field t
-eventually 10 test "$(rows times)" = 5 || fail "times: not stored"
+eventually_prints 10 5 rows times || fail "times: not stored"
 got=$(query "SELECT group_concat(event_ns, ' ') FROM
     (SELECT event_ns FROM records WHERE stream='times' AND seq != 4
      ORDER BY seq)")

@@ -48,8 +48,8 @@ bad_case()
     shift 3
     start_sink "$name"
     send t=tlm.good r=good:1:1000 . "$@" . t=tlm.good r=good:2:2000
-    eventually 10 test "$(query 'SELECT count(*) FROM records' 2>/dev/null)" \
-        = 2 || fail "$name: valid records not stored: $(tail -n 3 "$log")"
+    eventually_prints 10 2 query 'SELECT count(*) FROM records' ||
+        fail "$name: valid records not stored: $(tail -n 3 "$log")"
     stop_sink "$name"
     rows=$(query "SELECT group_concat(seq) FROM records WHERE stream='good'")
     [[ $rows == "1,2" ]] || fail "$name: stored '$rows', not 1,2"
@@ -87,8 +87,8 @@ start_sink too-big
 send t=tlm.good r=good:1:1000
 send t=tlm.bad z=1200000
 send t=tlm.good r=good:2:2000
-eventually 10 test "$(query 'SELECT count(*) FROM records' 2>/dev/null)" \
-    = 2 || fail "too-big: valid records not stored"
+eventually_prints 10 2 query 'SELECT count(*) FROM records' ||
+    fail "too-big: valid records not stored"
 kill -0 "$sink_pid" || fail "too-big: the sink died"
 stop_sink too-big
 pass "a message above --max-msg-bytes is refused, the sink keeps serving"
@@ -98,8 +98,8 @@ pass "a message above --max-msg-bytes is refused, the sink keeps serving"
 start_sink floats
 send t=tlm.good r=good:1:1000 . t=tlm.f r=f:1:1:nan+f:2:1:inf+f:3:1:-inf \
     . t=tlm.good r=good:2:2000
-eventually 10 test "$(query 'SELECT count(*) FROM records' 2>/dev/null)" \
-    = 5 || fail "floats: not all stored"
+eventually_prints 10 5 query 'SELECT count(*) FROM records' ||
+    fail "floats: not all stored"
 stop_sink floats
 [[ $(query "SELECT group_concat(fields) FROM records WHERE stream='f'") == \
     '{"x":null},{"x":null},{"x":null}' ]] || fail "floats: fields not null"
@@ -114,8 +114,8 @@ times=(0 946684800000000000 -1000000000000000000 9223372036854775807
 recs=""
 for i in "${!times[@]}"; do recs+="+t:$((i + 1)):${times[i]}"; done
 send t=tlm.t "r=${recs#+}"
-eventually 10 test "$(query 'SELECT count(*) FROM records' 2>/dev/null)" \
-    = "${#times[@]}" || fail "times: not all stored"
+eventually_prints 10 "${#times[@]}" query 'SELECT count(*) FROM records' ||
+    fail "times: not all stored"
 stop_sink times
 got=$(query "SELECT group_concat(event_ns, ' ') FROM
     (SELECT event_ns FROM records ORDER BY seq)")
