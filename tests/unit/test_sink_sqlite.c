@@ -144,6 +144,15 @@ s_fill(sym_rec_t *rec, sym_kind_t kind, const char *stream, uint64_t seq)
     assert_int_equal(sym_rec_set_stream(rec, stream, strlen(stream)), SYM_OK);
 }
 
+/* Write one data record of stream "s" and commit it on its own. */
+static void
+s_store_one(s_fixture_t *fix, uint64_t seq)
+{
+    s_fill(fix->rec, SYM_KIND_DATA, "s", seq);
+    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
+    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+}
+
 static void
 test_sink_sqlite_stores_records_and_accounts(void **state)
 {
@@ -251,9 +260,7 @@ test_sink_sqlite_abort_keeps_nothing(void **state)
     assert_int_equal(sink_output_commit(fix->out), SYM_OK);
     assert_int_equal(s_int(fix, "SELECT count(*) FROM records"), 0);
 
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 2);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 2);
     assert_int_equal(s_int(fix, "SELECT seq FROM records"), 2);
     s_assert_text(fix, "SELECT fields FROM records", "{}");
 }
@@ -263,15 +270,11 @@ test_sink_sqlite_reopen_appends(void **state)
 {
     s_fixture_t *fix = *state;
     s_open(fix);
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 1);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 1);
     sink_output_destroy(&fix->out);
 
     s_open(fix);
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 2);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 2);
     assert_int_equal(s_int(fix, "SELECT count(*) FROM records"), 2);
 }
 
@@ -309,9 +312,7 @@ test_sink_sqlite_failed_insert_names_the_cause(void **state)
     assert_non_null(strstr(sink_output_error(fix->out), "refused by the test"));
     sink_output_abort(fix->out);
 
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 3);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 3);
     assert_int_equal(s_int(fix, "SELECT group_concat(seq) FROM records"), 3);
 }
 
@@ -337,9 +338,7 @@ test_sink_sqlite_failure_shows_at_a_later_write(void **state)
     assert_int_equal(sink_output_commit(fix->out), SYM_OK);
     assert_int_equal(s_int(fix, "SELECT count(*) FROM records"), 0);
 
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 3);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 3);
     assert_int_equal(s_int(fix, "SELECT group_concat(seq) FROM records"), 3);
 }
 
@@ -397,9 +396,7 @@ test_sink_sqlite_time_ranges_use_the_stream_index(void **state)
 {
     s_fixture_t *fix = *state;
     s_open(fix);
-    s_fill(fix->rec, SYM_KIND_DATA, "s", 1);
-    assert_int_equal(sink_output_write(fix->out, "t", fix->rec), SYM_OK);
-    assert_int_equal(sink_output_commit(fix->out), SYM_OK);
+    s_store_one(fix, 1);
     sink_output_destroy(&fix->out);
     s_open(fix); /* a second open seeds nothing twice */
 
